@@ -1,0 +1,112 @@
+/* Alligator: a constant-time memory allocator for WebAssembly.
+ *
+ * The malloc family (malloc, free, calloc, realloc, memalign, aligned_alloc,
+ * posix_memalign, malloc_usable_size, mallinfo) is declared by <stdlib.h> and
+ * <malloc.h>; Alligator defines them.  This header adds statistics, the heap
+ * check, the heap map and the misuse hook.
+ *
+ * WORST-CASE BOUNDS (no operation walks a list or scans more than a constant
+ * number of words; "growth" is one call of the heap backend, reported apart):
+ *   malloc/calloc <= 2 KiB   O(1): size -> class by one table load; pop the
+ *                            class's free vector; if the current MiniPage is
+ *                            full: pop a partial page, else take one unit from
+ *                            the pool (below).
+ *   malloc > 2 KiB           O(1): pool lookup = 2 bit scans over 5 words of
+ *                            bin bitmap, one split.
+ *   free                     O(1): header = (p - base) / 2080; small: set one
+ *                            bit, push the index; a page that empties goes back
+ *                            to the pool with at most 2 coalesces.
+ *   realloc                  O(1) plus the copy of min(old, new) bytes when it
+ *                            cannot resize in place.
+ *   memalign(A)              O(1): at most 2 candidate positions are tried.
+ *   calloc                   plus zeroing, skipped for memory fresh from growth.
+ *   alligator_stats          O(number of classes) = 21 steps.
+ *   alligator_validate       O(heap): walks everything (tests, debugging).
+ *
+ * MEMORY OVERHEAD (U = 2080 bytes, a 32-byte header + a 2 KiB section):
+ *   small object of n bytes: in class size s(n) >= n (21 classes, multiples of
+ *     16: at most 25% rounding above 64 B, at most 16 B below), plus per
+ *     MiniPage 32 + (2048 - slots * s) bytes: 1.6% to 4.7% of the page.
+ *   large object of n bytes: ceil((n + 32) / U) * U bytes.
+ *   per segment of the heap: one 32-byte END header.
+ *   empty MiniPages retained: at most one per class (the class's current page).
+ *   static state: sizeof(al_state), under 1 KiB.
+ */
+#ifndef ALLIGATOR_H
+#define ALLIGATOR_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ALLIGATOR_VERSION "0.1.0"
+#define ALLIGATOR_CLASSES 21
+
+typedef struct alligator_stats {
+  size_t heap_bytes;          /* memory obtained from the heap backend */
+  size_t in_use_bytes;        /* usable bytes of live allocations */
+  size_t peak_in_use_bytes;   /* highest in_use_bytes so far */
+  size_t free_bytes;          /* reusable without growing: free spans + free segments */
+  size_t overhead_bytes;      /* heap_bytes - in_use_bytes - free_bytes */
+  size_t live_allocations;
+  size_t minipages;
+  size_t large_blocks;
+  size_t large_bytes;         /* bytes in large blocks' spans */
+  size_t free_spans;
+  size_t free_span_bytes;
+  size_t largest_free_bytes;  /* a span from the highest non-empty bin (within 12.5% of the largest) */
+  size_t oom_count;           /* requests that returned NULL/ENOMEM */
+  size_t grow_count;          /* calls that grew the heap */
+  size_t class_count;         /* ALLIGATOR_CLASSES */
+  size_t class_size[ALLIGATOR_CLASSES];   /* segment bytes */
+  size_t class_slots[ALLIGATOR_CLASSES];  /* segments per MiniPage */
+  size_t class_pages[ALLIGATOR_CLASSES];  /* MiniPages of this class */
+  size_t class_used[ALLIGATOR_CLASSES];   /* segments in use */
+  /* 1 - largest_free_bytes / free_span_bytes: 0 = all free memory in one
+   * span, near 1 = free memory scattered in small pieces. */
+  double fragmentation;
+} alligator_stats_t;
+
+/* Fill *out.  O(classes). */
+void alligator_stats(alligator_stats_t *out);
+
+/* Walk the whole heap and check every invariant.  Returns the number of
+ * problems found (0 = consistent); each is passed to report (if not NULL). */
+typedef void (*al_check_fn)(void *ctx, const char *message);
+int alligator_validate(al_check_fn report, void *ctx);
+
+/* One entry per span in address order (for heap views).  Returns the number
+ * of spans in the heap; fills at most max entries. */
+typedef struct alligator_span_info {
+  size_t address;   /* header address */
+  size_t bytes;     /* units * 2080 */
+  unsigned kind;    /* 1 free, 2 large, 3 MiniPage, 4 segment end */
+  unsigned cls;     /* MiniPage: size class */
+  unsigned used;    /* MiniPage: segments in use; large: 0 */
+  unsigned slots;   /* MiniPage: segments */
+} alligator_span_info;
+size_t alligator_heap_map(alligator_span_info *out, size_t max);
+
+/* Misuse (double free, foreign pointer, heap corruption, overflow in checked
+ * builds) calls the handler; by default it prints one line to stderr and
+ * aborts.  A handler that returns makes the faulty call do nothing. */
+enum {
+  ALLIGATOR_DOUBLE_FREE = 1,
+  ALLIGATOR_INVALID_POINTER = 2,
+  ALLIGATOR_CORRUPTION = 3,
+  ALLIGATOR_OVERFLOW = 4,
+};
+typedef void (*alligator_error_fn)(int kind, void *ptr, const char *message);
+alligator_error_fn alligator_set_error_handler(alligator_error_fn fn);
+
+/* Host shim only: cap the simulated linear memory (bytes, rounded down to
+ * 64 KiB pages; 0 = the whole reservation).  Also read once from the
+ * environment variable ALLIGATOR_HEAP_LIMIT. */
+void alligator_host_set_limit(size_t bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,51 @@
+/* Heap backend for hosts (x86_64, i686): simulated linear memory.
+ *
+ * One region is reserved from the system at the first growth (4 GiB on
+ * 64-bit hosts, less where the address space is short) and handed out like
+ * wasm memory: an sbrk that only grows, over zero-filled pages, up to a
+ * settable limit in 64 KiB pages.  So the same allocator code runs natively
+ * under gdb, valgrind, sanitizers and fuzzers, with out-of-memory testable.
+ */
+#if !defined(__wasm__)
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
+#endif
+#include <stdlib.h>
+#include <sys/mman.h>
+#include "internal.h"
+
+#define WASM_PAGE 65536u
+
+static char *region;
+static size_t reserved, brk_offset, limit;
+
+static int reserve(void) {
+  size_t want = sizeof(void *) >= 8 ? (size_t)4 << 30 : (size_t)1 << 30;
+  for (; want >= ((size_t)16 << 20); want /= 2) {
+    void *p = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p != MAP_FAILED) {
+      region = p;
+      reserved = want;
+      const char *env = getenv("ALLIGATOR_HEAP_LIMIT");
+      if (env && !limit) limit = (size_t)strtoull(env, NULL, 0) / WASM_PAGE * WASM_PAGE;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+void *al_backend_sbrk(size_t increment) {
+  if (!region && !reserve()) return NULL;
+  size_t cap = limit && limit < reserved ? limit : reserved;
+  if (increment > cap - (brk_offset < cap ? brk_offset : cap)) return NULL;
+  char *old = region + brk_offset;
+  brk_offset += increment;
+  return old;
+}
+
+void alligator_host_set_limit(size_t bytes) {
+  AL_LOCK();
+  limit = bytes / WASM_PAGE * WASM_PAGE;
+  AL_UNLOCK();
+}
+#endif

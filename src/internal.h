@@ -1,0 +1,200 @@
+/* Alligator internals: the unit grid, the span header, the global state.
+ *
+ * The heap is a grid of UNITS.  A unit is a 32-byte header followed by one
+ * 2 KiB section:
+ *
+ *     base                     base+U                   base+2U
+ *     |hdr| 2048-byte section  |hdr| 2048-byte section  |hdr| ...
+ *      32                        32
+ *
+ * A SPAN is a run of whole units that starts with one header:
+ *   - a MiniPage is a 1-unit span whose section holds same-size segments;
+ *   - a large block is an n-unit span: header, then n*U - 32 bytes of data;
+ *   - a free span is an n-unit run in the pool (segregated bins, TLSF style);
+ *   - an END header closes each contiguous stretch of memory (a segment).
+ * The unit that holds pointer p is (p - base) / U: one multiply by a constant.
+ * Every pointer we hand out lies in the section of its span's FIRST unit,
+ * so that unit's header describes it.
+ */
+#ifndef ALLIGATOR_INTERNAL_H
+#define ALLIGATOR_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "alligator.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define al_likely(x)   __builtin_expect(!!(x), 1)
+#define al_unlikely(x) __builtin_expect(!!(x), 0)
+#define al_noinline    __attribute__((noinline))
+#define al_inline      static inline __attribute__((always_inline))
+#else
+#define al_likely(x)   (x)
+#define al_unlikely(x) (x)
+#define al_noinline
+#define al_inline      static inline
+#endif
+
+#ifdef ALLIGATOR_DEBUG
+#include <assert.h>
+#define al_assert(x) assert(x)
+#else
+#define al_assert(x) ((void)0)
+#endif
+
+al_inline unsigned al_ctz32(uint32_t x) { return (unsigned)__builtin_ctz(x); }
+al_inline unsigned al_log2(uint32_t x) { return 31u - (unsigned)__builtin_clz(x); }
+
+/* ---- geometry --------------------------------------------------------- */
+#define AL_GRANULE     16u              /* every result is 16-aligned (>= max_align_t) */
+#define AL_HDR         32u              /* span header bytes */
+#define AL_SECTION     2048u            /* MiniPage section bytes */
+#define AL_UNIT        (AL_HDR + AL_SECTION) /* 2080 = 130 granules */
+#define AL_SMALL_MAX   AL_SECTION       /* larger requests become large blocks */
+#define AL_MAX_REQUEST ((size_t)0xFFF00000u) /* above this: ENOMEM at once */
+#define AL_GROW_MIN    16u              /* grow the heap by at least 16 units (33 KiB) */
+
+/* ---- span header ------------------------------------------------------ */
+enum {
+  KIND_NONE = 0, /* zeroed or foreign memory: never a valid header */
+  KIND_FREE = 1,
+  KIND_LARGE = 2,
+  KIND_MINI = 3,
+  KIND_END = 4,
+};
+#define HEAD_KIND_MASK 7u
+#define HEAD_PREV_FREE 8u    /* the span just before this one is FREE */
+#define HEAD_FRESH     16u   /* FREE/MINI: the data bytes are still zero from growth */
+#define HEAD_MAGIC     0xA0u /* bits 5..7: a constant, to reject garbage headers */
+#define HEAD_MAGIC_MASK 0xE0u
+#define HEAD_SIZE_SHIFT 8    /* bits 8..31: size in units (FREE, LARGE; 1 for MINI) */
+
+typedef struct span {
+  /* kind | PREV_FREE | FRESH | MAGIC | size << 8.  Invariant: the magic bits are
+   * HEAD_MAGIC; PREV_FREE is set iff the physically previous span is FREE;
+   * two FREE spans are never adjacent (they are coalesced at once). */
+  uint32_t head;
+  /* FREE: the bin list (unit index + 1, 0 = none).
+   * MINI: the class's partial list, same encoding; only while the page is
+   *       neither the class's current page nor full.
+   * LARGE: next = offset of the user pointer from the header (>= 32, < U),
+   *        prev = the size the user asked for (for checked builds and stats).
+   * END:  next = first unit of the next segment + 1 (0 = last segment). */
+  uint32_t next, prev;
+  /* MINI only.  cls: size class.  used: segments in use (0..nslots).
+   * top: the free vector, a stack of free segment indexes threaded through
+   *      the free segments (each holds the index below it in its first byte);
+   *      0xFF = empty.  Every index on it is < hwm and has its bit clear.
+   * hwm: segments [hwm, nslots) were never handed out (zero if FRESH). */
+  uint8_t cls, used, top, hwm;
+  /* MINI only: bit i set = segment i in use; bits >= nslots are always set. */
+  uint64_t bits[2];
+} span_t;
+
+_Static_assert(sizeof(span_t) == AL_HDR, "span header must be 32 bytes");
+
+#define STACK_EMPTY 0xFFu
+
+/* ---- size classes (size_class.c) -------------------------------------- */
+#define AL_NCLASSES 21
+extern const uint16_t al_class_size[AL_NCLASSES];   /* bytes per segment */
+extern const uint8_t  al_class_slots[AL_NCLASSES];  /* segments per MiniPage */
+extern const uint32_t al_class_recip[AL_NCLASSES];  /* ceil(2^22 / size) */
+extern const uint8_t  al_class_of_granules[AL_SMALL_MAX / AL_GRANULE + 1];
+
+al_inline unsigned al_class_of(size_t n) { /* n <= AL_SMALL_MAX */
+  return al_class_of_granules[(n + AL_GRANULE - 1) / AL_GRANULE];
+}
+/* Segment index of byte offset off (< 2048) in a section of class c, exact. */
+al_inline unsigned al_segment_of(unsigned c, uint32_t off) {
+  return (unsigned)((off * al_class_recip[c]) >> 22);
+}
+
+/* ---- free-span bins (span.c) -------------------------------------------- */
+#define AL_NBINS 160   /* sizes < 16 units exact, then 8 bins per power of two */
+#define AL_NBINWORDS (AL_NBINS / 32)
+
+/* ---- global state ------------------------------------------------------ */
+typedef struct al_state {
+  uintptr_t base;           /* grid origin; 0 until the first growth */
+  uint32_t  end;            /* unit index of the last segment's END header */
+  uint32_t  first_seg;      /* unit index of the first segment's first span */
+  uint32_t  bin_summary;    /* bit w set iff bin_bits[w] != 0 */
+  uint32_t  bin_bits[AL_NBINWORDS];
+  uint32_t  bins[AL_NBINS]; /* head of each bin list (unit index + 1) */
+  span_t   *cur[AL_NCLASSES];     /* current MiniPage per class (may be NULL) */
+  uint32_t  partial[AL_NCLASSES]; /* pages with free segments, not current */
+  /* statistics, kept exact by every operation (stats.c reads them) */
+  size_t heap_bytes;        /* bytes obtained from the backend */
+  size_t in_use_bytes;      /* usable bytes of live allocations */
+  size_t peak_in_use_bytes;
+  size_t free_span_units;
+  size_t free_spans;
+  size_t large_blocks;
+  size_t large_units;
+  size_t class_pages[AL_NCLASSES];
+  size_t class_used[AL_NCLASSES];
+  size_t oom_count;
+  size_t grow_count;
+} al_state;
+
+extern al_state al_g;
+
+/* ---- unit arithmetic --------------------------------------------------- */
+al_inline span_t *al_span(uint32_t u) {
+  return (span_t *)(al_g.base + (uintptr_t)u * AL_UNIT);
+}
+al_inline uint32_t al_unit_of(const void *p) {
+  return (uint32_t)(((uintptr_t)p - al_g.base) / AL_UNIT);
+}
+al_inline uint32_t al_index(const span_t *s) { return al_unit_of(s); }
+al_inline unsigned al_kind(const span_t *s) { return s->head & HEAD_KIND_MASK; }
+al_inline uint32_t al_size(const span_t *s) { return s->head >> HEAD_SIZE_SHIFT; }
+al_inline uint32_t al_make_head(unsigned kind, uint32_t units, uint32_t flags) {
+  return kind | flags | HEAD_MAGIC | (units << HEAD_SIZE_SHIFT);
+}
+al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_HDR; }
+
+/* ---- spans: the pool of free units, large blocks (span.c) ------------- */
+/* Take a span of exactly `units` units out of the pool, growing the heap if
+ * nothing fits.  Returns its unit index, or UINT32_MAX when out of memory.
+ * The header's kind is left FREE-shaped; the caller writes its own.  *fresh
+ * says whether the span's data is still zero from growth. */
+uint32_t al_span_take(uint32_t units, int *fresh);
+/* Give units [u, u+units) back to the pool, coalescing with free neighbours. */
+void al_span_give(uint32_t u, uint32_t units);
+/* Shrink the span at u from `units` to `keep` units, giving the tail back. */
+void al_span_trim(uint32_t u, uint32_t units, uint32_t keep);
+/* Grow the span at u (size `units`) in place to `want` units, using a free
+ * right neighbour or heap growth at the end.  Returns 1 on success. */
+int al_span_extend(uint32_t u, uint32_t units, uint32_t want);
+/* Heap check of the pool: bins hold exactly the free spans, each in its bin. */
+size_t al_span_largest_free(void);
+void al_span_check(al_check_fn report, void *ctx, int *errors);
+
+void *al_large_alloc(size_t n, size_t align, int zero);
+void  al_large_free(span_t *s, void *p);
+void *al_large_realloc(span_t *s, void *p, size_t n);
+size_t al_large_usable(span_t *s, const void *p);
+
+/* ---- MiniPages (minipage.c) -------------------------------------------- */
+void *al_small_alloc_slow(unsigned c, int zero);
+void  al_small_free_slow(span_t *s, unsigned c, unsigned used_before);
+/* Before the heap grows: give the empty current pages (at most one per class)
+ * back to the pool.  O(classes).  Returns how many were released. */
+unsigned al_release_empty_pages(void);
+void  al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors);
+
+/* ---- heap backend (heap_*.c): an sbrk over zero-filled memory ---------- */
+/* Like sbrk(increment): returns the old break, or NULL when it cannot grow.
+ * backend_sbrk(0) returns the current break.  New memory must read as zero. */
+void *al_backend_sbrk(size_t increment);
+
+/* ---- misuse and locking ----------------------------------------------- */
+enum { AL_ERR_DOUBLE_FREE = 1, AL_ERR_INVALID_POINTER, AL_ERR_CORRUPTION, AL_ERR_OVERFLOW };
+void al_report(int kind, const void *p, const char *what);
+
+#include "lock.h"
+
+#endif

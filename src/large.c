@@ -1,0 +1,101 @@
+/* Large blocks: requests over 2 KiB, one span of whole units each.
+ *
+ *   | hdr | data ......................................... |
+ *   h     p = h + offset (32 unless aligned)        h + units * 2080
+ *
+ * p always lies in the section of the span's first unit (offset in [32, U)),
+ * so free finds the header with (p - base) / U.  The header keeps the offset
+ * (to reject pointers that are not p) and the size asked for.
+ */
+#include "minipage.h"
+
+al_inline uint32_t units_for(size_t bytes) { return (uint32_t)((bytes + AL_UNIT - 1) / AL_UNIT); }
+
+static void set_large(span_t *s, uint32_t units, uint32_t offset, size_t n) {
+  s->head = al_make_head(KIND_LARGE, units, s->head & HEAD_PREV_FREE);
+  s->next = offset;
+  s->prev = (uint32_t)n;
+}
+
+/* Offset of the first A-aligned address in a unit's section, for A > 2 KiB:
+ * the candidates are p, p + A (A mod U is a non-zero multiple of 32, so at
+ * most one candidate falls in a 32-byte header). */
+static uintptr_t first_aligned_in_section(uintptr_t from, size_t align) {
+  uintptr_t p = (from + align - 1) & ~(uintptr_t)(align - 1);
+  if ((p - al_g.base) % AL_UNIT < AL_HDR) p += align;
+  al_assert((p - al_g.base) % AL_UNIT >= AL_HDR);
+  return p;
+}
+
+void *al_large_alloc(size_t n, size_t align, int zero) {
+  if (n > AL_MAX_REQUEST) return NULL;
+  size_t slack = align <= AL_GRANULE ? AL_HDR
+               : align <= AL_SECTION ? AL_HDR + align - AL_GRANULE
+               : AL_HDR + 2 * align + AL_UNIT;
+  if (align > AL_MAX_REQUEST || n + slack > (size_t)AL_MAX_REQUEST + 4 * AL_UNIT) return NULL;
+  uint32_t k = units_for(n + slack);
+  int fresh;
+  uint32_t u = al_span_take(k, &fresh);
+  if (u == UINT32_MAX) return NULL;
+  uintptr_t h = (uintptr_t)al_span(u), p = h + AL_HDR;
+  if (align > AL_GRANULE) {
+    if (align <= AL_SECTION) {
+      p = (h + AL_HDR + align - 1) & ~(uintptr_t)(align - 1);
+    } else {
+      p = first_aligned_in_section(h + AL_HDR, align);
+      uint32_t v = al_unit_of((void *)p);
+      if (v > u) { /* hand the units before p's unit back to the pool */
+        al_span(v)->head = 0;
+        set_large(al_span(v), k - (v - u), 0, 0);
+        set_large(al_span(u), v - u, 0, 0);
+        al_span_give(u, v - u);
+        k -= v - u;
+        u = v;
+        h = (uintptr_t)al_span(u);
+      }
+    }
+  }
+  span_t *s = al_span(u);
+  set_large(s, k, (uint32_t)(p - h), n);
+  uint32_t need = units_for(p - h + n);
+  if (need < k) { /* the slack was not all needed */
+    al_span_trim(u, k, need);
+    k = need;
+  }
+  al_g.large_blocks++;
+  al_g.large_units += k;
+  al_note_alloc(h + (size_t)k * AL_UNIT - p);
+  if (zero && !fresh) memset((void *)p, 0, n);
+  return (void *)p;
+}
+
+size_t al_large_usable(span_t *s, const void *p) {
+  return (size_t)((uintptr_t)s + (size_t)al_size(s) * AL_UNIT - (uintptr_t)p);
+}
+
+void al_large_free(span_t *s, void *p) {
+  uint32_t k = al_size(s);
+  al_g.large_blocks--;
+  al_g.large_units -= k;
+  al_g.in_use_bytes -= al_large_usable(s, p);
+  s->head = (s->head & ~HEAD_KIND_MASK) | KIND_FREE; /* stale pointers now read "free" */
+  al_span_give(al_index(s), k);
+}
+
+/* Resize in place: shrink by giving whole units back, grow into a free right
+ * neighbour or by growing the heap when the block ends it.  NULL if the
+ * block cannot be resized where it is (the caller moves it). */
+void *al_large_realloc(span_t *s, void *p, size_t n) {
+  uint32_t u = al_index(s), k = al_size(s);
+  size_t offset = (uintptr_t)p - (uintptr_t)s;
+  if (n > AL_MAX_REQUEST) return NULL;
+  uint32_t need = units_for(offset + n);
+  size_t before = al_large_usable(s, p);
+  if (need < k) al_span_trim(u, k, need);
+  else if (need > k && !al_span_extend(u, k, need)) return NULL;
+  s->prev = (uint32_t)n;
+  al_g.large_units += (size_t)need - k;
+  al_g.in_use_bytes -= before;
+  al_note_alloc(al_large_usable(s, p));
+  return p;
+}

@@ -1,0 +1,34 @@
+/* The allocator lock.  Single-threaded wasm (no -pthread) pays nothing: the
+ * lock compiles away.  With Emscripten pthreads, on hosts, and with
+ * ALLIGATOR_THREADS defined, one spin lock (C11 atomics, yielding after a few
+ * spins) guards all state.  No operation holds it for more than O(1) work
+ * plus one heap-backend call. */
+#ifndef ALLIGATOR_LOCK_H
+#define ALLIGATOR_LOCK_H
+
+#if defined(__wasm__) && !defined(__EMSCRIPTEN_PTHREADS__) && !defined(ALLIGATOR_THREADS)
+#define AL_LOCK()   ((void)0)
+#define AL_UNLOCK() ((void)0)
+#else
+#include <stdatomic.h>
+#if !defined(__wasm__)
+#include <sched.h>
+#define AL_YIELD() sched_yield()
+#else
+#define AL_YIELD() ((void)0)
+#endif
+extern atomic_flag al_lock_flag;
+static inline void al_lock_slow(void) {
+  for (unsigned spins = 0; atomic_flag_test_and_set_explicit(&al_lock_flag, memory_order_acquire); spins++)
+    if (spins >= 64) AL_YIELD();
+}
+#define AL_LOCK()                                                                   \
+  do {                                                                              \
+    if (atomic_flag_test_and_set_explicit(&al_lock_flag, memory_order_acquire)) \
+      al_lock_slow();                                                               \
+  } while (0)
+#define AL_UNLOCK() atomic_flag_clear_explicit(&al_lock_flag, memory_order_release)
+#define AL_HAS_LOCK 1
+#endif
+
+#endif

@@ -1,0 +1,242 @@
+/* The malloc API: C semantics on top of MiniPages (<= 2 KiB) and large
+ * blocks.  Every entry point takes the lock (free on single-threaded wasm),
+ * classifies the pointer with one division, and calls the O(1) paths. */
+#include <errno.h>
+#include <stdlib.h>
+#include "minipage.h"
+
+#if defined(__has_include)
+#if __has_include(<malloc.h>)
+#include <malloc.h>
+#define AL_HAVE_MALLINFO 1
+#endif
+#endif
+
+#if defined(__wasm__)
+#define AL_PAGE_SIZE 65536u
+#else
+#define AL_PAGE_SIZE 4096u
+#endif
+
+/* ---- internal, lock held ------------------------------------------------ */
+
+/* align: a power of two. */
+static void *alloc_locked(size_t n, size_t align, int zero) {
+  void *p;
+  if (al_likely(align <= AL_GRANULE)) {
+    if (al_likely(n <= AL_SMALL_MAX)) return al_small_alloc(al_class_of(n), zero);
+    return al_large_alloc(n, AL_GRANULE, zero);
+  }
+  size_t need = (n ? n : 1) + align - AL_GRANULE; /* p must stay inside the segment, even for n = 0 */
+  if (n <= AL_SMALL_MAX && need <= AL_SMALL_MAX) {
+    /* a segment with room to align inside it; free rounds back down */
+    p = al_small_alloc(al_class_of(need), zero);
+    return p ? (void *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1)) : NULL;
+  }
+  return al_large_alloc(n, align, zero);
+}
+
+/* The header of a pointer we handed out, or NULL after reporting misuse. */
+static span_t *header_of(void *p, const char *who) {
+  uintptr_t a = (uintptr_t)p;
+  if (al_unlikely(a < al_g.base + AL_HDR || a >= (uintptr_t)al_span(al_g.end) || !al_g.base)) {
+    al_report(AL_ERR_INVALID_POINTER, p, who);
+    return NULL;
+  }
+  span_t *s = al_span(al_unit_of(p));
+  unsigned kind = al_kind(s);
+  uintptr_t off = a - (uintptr_t)s;
+  if (al_likely((s->head & HEAD_MAGIC_MASK) == HEAD_MAGIC && off >= AL_HDR)) {
+    if (al_likely(kind == KIND_MINI)) return s;
+    if (kind == KIND_LARGE && off == s->next) return s;
+    if (kind == KIND_FREE) {
+      al_report(AL_ERR_DOUBLE_FREE, p, who);
+      return NULL;
+    }
+  }
+  al_report(AL_ERR_INVALID_POINTER, p, who);
+  return NULL;
+}
+
+static void free_locked(void *p) {
+  span_t *s = header_of(p, "free");
+  if (!s) return;
+  if (al_likely(al_kind(s) == KIND_MINI)) {
+    int err = al_small_free(s, p);
+    if (al_unlikely(err)) al_report(err, p, "free");
+  } else {
+    al_large_free(s, p);
+  }
+}
+
+static size_t usable_locked(span_t *s, const void *p) {
+  return al_kind(s) == KIND_MINI ? al_small_usable(s, p) : al_large_usable(s, p);
+}
+
+static void *oom(void) {
+  al_g.oom_count++;
+  errno = ENOMEM;
+  return NULL;
+}
+
+/* ---- the malloc family -------------------------------------------------- */
+
+void *malloc(size_t n) {
+  AL_LOCK();
+  void *p = alloc_locked(n, AL_GRANULE, 0);
+  if (al_unlikely(!p)) oom();
+  AL_UNLOCK();
+  return p;
+}
+
+void free(void *p) {
+  if (!p) return;
+  AL_LOCK();
+  free_locked(p);
+  AL_UNLOCK();
+}
+
+void *calloc(size_t count, size_t size) {
+  size_t n;
+  if (al_unlikely(__builtin_mul_overflow(count, size, &n))) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  AL_LOCK();
+  void *p = alloc_locked(n, AL_GRANULE, 1);
+  if (al_unlikely(!p)) oom();
+  AL_UNLOCK();
+  return p;
+}
+
+void *realloc(void *p, size_t n) {
+  if (!p) return malloc(n);
+  if (n == 0) { /* as dlmalloc: free, return NULL */
+    free(p);
+    return NULL;
+  }
+  AL_LOCK();
+  void *q = NULL;
+  span_t *s = header_of(p, "realloc");
+  if (!s) goto out;
+  size_t have = usable_locked(s, p);
+  if (al_kind(s) == KIND_MINI) {
+    unsigned c = s->cls;
+    if (n <= have && (al_class_of(n) == c || 2 * n > have)) { q = p; goto out; }
+  } else if (n > AL_SMALL_MAX / 2 || n > have) {
+    q = al_large_realloc(s, p, n); /* in place: shrink, or grow into free space */
+    if (q) goto out;
+  }
+  q = alloc_locked(n, AL_GRANULE, 0);
+  if (!q && n <= have) q = al_kind(s) == KIND_LARGE ? al_large_realloc(s, p, n) : p;
+  if (!q) { oom(); goto out; }
+  if (q != p) {
+    memcpy(q, p, n < have ? n : have);
+    free_locked(p);
+  }
+out:
+  AL_UNLOCK();
+  return q;
+}
+
+void *reallocarray(void *p, size_t count, size_t size) {
+  size_t n;
+  if (__builtin_mul_overflow(count, size, &n)) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  return realloc(p, n);
+}
+
+/* Alignments that are not a power of two are rounded up to one (as glibc). */
+void *memalign(size_t align, size_t n) {
+  if (align & (align - 1)) {
+    size_t a = AL_GRANULE;
+    while (a < align && a) a <<= 1;
+    align = a;
+  }
+  if (!align || align > AL_MAX_REQUEST) return oom();
+  AL_LOCK();
+  void *p = alloc_locked(n, align, 0);
+  if (!p) oom();
+  AL_UNLOCK();
+  return p;
+}
+
+void *aligned_alloc(size_t align, size_t n) {
+  if (!align || (align & (align - 1))) {
+    errno = EINVAL;
+    return NULL;
+  }
+  return memalign(align, n);
+}
+
+int posix_memalign(void **out, size_t align, size_t n) {
+  if (!align || (align & (align - 1)) || align % sizeof(void *)) return EINVAL;
+  int saved = errno;
+  void *p = memalign(align, n);
+  if (!p) {
+    errno = saved;
+    return ENOMEM;
+  }
+  *out = p;
+  return 0;
+}
+
+void *valloc(size_t n) { return memalign(AL_PAGE_SIZE, n); }
+
+void *pvalloc(size_t n) {
+  size_t r = (n + AL_PAGE_SIZE - 1) & ~(size_t)(AL_PAGE_SIZE - 1);
+  if (r < n) return oom();
+  return memalign(AL_PAGE_SIZE, r ? r : AL_PAGE_SIZE);
+}
+
+size_t malloc_usable_size(void *p) {
+  if (!p) return 0;
+  AL_LOCK();
+  span_t *s = header_of(p, "malloc_usable_size");
+  size_t n = s ? usable_locked(s, p) : 0;
+  AL_UNLOCK();
+  return n;
+}
+
+#ifdef AL_HAVE_MALLINFO
+struct mallinfo mallinfo(void) {
+  alligator_stats_t st;
+  alligator_stats(&st);
+  struct mallinfo mi;
+  memset(&mi, 0, sizeof mi);
+  mi.arena = (int)st.heap_bytes;
+  mi.ordblks = (int)st.free_spans;
+  mi.hblks = (int)st.large_blocks;
+  mi.hblkhd = (int)st.large_bytes;
+  mi.usmblks = (int)st.peak_in_use_bytes;
+  mi.fsmblks = (int)(st.free_bytes - st.free_span_bytes);
+  mi.uordblks = (int)st.in_use_bytes;
+  mi.fordblks = (int)st.free_bytes;
+  mi.keepcost = (int)st.largest_free_bytes;
+  return mi;
+}
+#endif
+
+/* ---- other names for the same functions -------------------------------- */
+/* glibc's and wasi-libc's internal names (so LD_PRELOAD and static links never
+ * mix two heaps), and Emscripten's builtin names (used by its sanitizers and
+ * memory profiler).  Plain forwarders: tail calls, no attribute mismatches. */
+void *__libc_malloc(size_t n);
+void *__libc_malloc(size_t n) { return malloc(n); }
+void __libc_free(void *p);
+void __libc_free(void *p) { free(p); }
+void *__libc_calloc(size_t c, size_t n);
+void *__libc_calloc(size_t c, size_t n) { return calloc(c, n); }
+void *__libc_realloc(void *p, size_t n);
+void *__libc_realloc(void *p, size_t n) { return realloc(p, n); }
+void *__libc_memalign(size_t a, size_t n);
+void *__libc_memalign(size_t a, size_t n) { return memalign(a, n); }
+#ifdef __EMSCRIPTEN__
+void *emscripten_builtin_malloc(size_t n) { return malloc(n); }
+void emscripten_builtin_free(void *p) { free(p); }
+void *emscripten_builtin_memalign(size_t a, size_t n) { return memalign(a, n); }
+void *emscripten_builtin_calloc(size_t c, size_t n) { return calloc(c, n); }
+void *emscripten_builtin_realloc(void *p, size_t n) { return realloc(p, n); }
+#endif

@@ -1,0 +1,80 @@
+/* MiniPage fast paths: a few loads and stores, inlined into malloc and free.
+ * The rare cases (page exhausted, page that fills, page that empties) are
+ * out of line in minipage.c. */
+#ifndef ALLIGATOR_MINIPAGE_H
+#define ALLIGATOR_MINIPAGE_H
+#include "internal.h"
+
+al_inline void al_note_alloc(size_t bytes) {
+  al_g.in_use_bytes += bytes;
+  if (al_g.in_use_bytes > al_g.peak_in_use_bytes) al_g.peak_in_use_bytes = al_g.in_use_bytes;
+}
+
+/* A segment of class c from the class's current MiniPage, or NULL (ENOMEM). */
+al_inline void *al_small_alloc(unsigned c, int zero) {
+  span_t *s = al_g.cur[c];
+  if (al_likely(s != NULL)) {
+    unsigned size = al_class_size[c];
+    unsigned idx = s->top;
+    unsigned char *seg;
+    int clean;
+    if (idx != STACK_EMPTY) {               /* pop the free vector */
+      seg = al_section(s) + idx * size;
+      uint64_t bit = 1ull << (idx & 63);
+      if (al_unlikely(idx >= s->hwm || (s->bits[idx >> 6] & bit))) return al_small_alloc_slow(c, zero);
+      s->top = seg[0];
+      s->bits[idx >> 6] |= bit;
+      clean = 0;
+    } else if (s->hwm < al_class_slots[c]) { /* a segment never handed out */
+      idx = s->hwm++;
+      seg = al_section(s) + idx * size;
+      s->bits[idx >> 6] |= 1ull << (idx & 63);
+      clean = (s->head & HEAD_FRESH) != 0;
+    } else {
+      return al_small_alloc_slow(c, zero);
+    }
+    s->used++;
+    al_g.class_used[c]++;
+    al_note_alloc(size);
+    if (zero && !clean) memset(seg, 0, size);
+    return seg;
+  }
+  return al_small_alloc_slow(c, zero);
+}
+
+/* Free segment-containing pointer p of MiniPage s.  Returns 0, or an error
+ * kind for the caller to report (nothing was changed then). */
+al_inline int al_small_free(span_t *s, void *p) {
+  unsigned c = s->cls;
+  uint32_t off = (uint32_t)((unsigned char *)p - al_section(s));
+  unsigned idx = al_segment_of(c, off);
+  uint64_t bit = 1ull << (idx & 63);
+  if (al_unlikely(c >= AL_NCLASSES || idx >= s->hwm)) return AL_ERR_INVALID_POINTER;
+  if (al_unlikely(!(s->bits[idx >> 6] & bit))) return AL_ERR_DOUBLE_FREE;
+  unsigned size = al_class_size[c];
+  unsigned char *seg = al_section(s) + idx * size;
+#ifdef ALLIGATOR_CHECKED
+  /* p is the segment, or a memalign result: aligned beyond its offset. */
+  if ((unsigned char *)p != seg && ((uintptr_t)p & (0u - (uintptr_t)p)) <= (uintptr_t)((unsigned char *)p - seg))
+    return AL_ERR_INVALID_POINTER;
+#endif
+  unsigned used = s->used;
+  s->bits[idx >> 6] &= ~bit;
+  seg[0] = s->top;                           /* push onto the free vector */
+  s->top = (uint8_t)idx;
+  s->used = (uint8_t)(used - 1);
+  al_g.class_used[c]--;
+  al_g.in_use_bytes -= size;
+  if (al_unlikely((used == al_class_slots[c] || used == 1) && s != al_g.cur[c]))
+    al_small_free_slow(s, c, used);
+  return 0;
+}
+
+al_inline size_t al_small_usable(span_t *s, const void *p) {
+  unsigned c = s->cls;
+  uint32_t off = (uint32_t)((const unsigned char *)p - al_section(s));
+  unsigned idx = al_segment_of(c, off);
+  return (size_t)(idx + 1) * al_class_size[c] - off;
+}
+
+#endif

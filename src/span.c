@@ -1,0 +1,306 @@
+/* The pool of free units: segregated bins over span sizes (TLSF's two-level
+ * mapping), boundary tags for O(1) coalescing, and growth at the heap's end.
+ *
+ * Bins: a span of n units lives in bin n for n < 16, else in bin
+ * 16 + 8*(log2(n) - 4) + (next 3 bits of n): 8 bins per power of two, so a
+ * bin's sizes differ by less than 12.5%.  One bit per non-empty bin in 5
+ * words, plus a summary word: finding the first non-empty bin >= b is two
+ * bit scans.
+ *
+ * Boundary tags: a FREE span writes its size in its last 4 bytes (the
+ * footer), and the span after it carries HEAD_PREV_FREE, so freeing a span
+ * finds both neighbours in O(1).  Invariant: no two FREE spans are adjacent.
+ */
+#include "internal.h"
+
+al_state al_g;
+
+/* ---- bins -------------------------------------------------------------- */
+al_inline unsigned bin_of(uint32_t n) {
+  if (n < 16) return n;
+  unsigned fl = al_log2(n);
+  return 16 + (fl - 4) * 8 + ((n >> (fl - 3)) & 7);
+}
+
+/* The first bin whose every span holds n units. */
+al_inline unsigned bin_fitting(uint32_t n) {
+  if (n < 16) return n;
+  return bin_of(n + (1u << (al_log2(n) - 3)) - 1);
+}
+
+/* First non-empty bin >= b, or -1. */
+static int bin_find(unsigned b) {
+  if (b >= AL_NBINS) return -1;
+  unsigned w = b >> 5;
+  uint32_t m = al_g.bin_bits[w] & (~0u << (b & 31));
+  if (m) return (int)(w * 32 + al_ctz32(m));
+  uint32_t s = w + 1 < AL_NBINWORDS ? al_g.bin_summary & (~0u << (w + 1)) : 0;
+  if (!s) return -1;
+  w = al_ctz32(s);
+  return (int)(w * 32 + al_ctz32(al_g.bin_bits[w]));
+}
+
+al_inline void set_footer(uint32_t u, uint32_t units) {
+  ((uint32_t *)al_span(u + units))[-1] = units;
+}
+
+static void bin_insert(uint32_t u, uint32_t units) {
+  span_t *s = al_span(u);
+  unsigned b = bin_of(units);
+  uint32_t h = al_g.bins[b];
+  s->next = h;
+  s->prev = 0;
+  if (h) al_span(h - 1)->prev = u + 1;
+  al_g.bins[b] = u + 1;
+  al_g.bin_bits[b >> 5] |= 1u << (b & 31);
+  al_g.bin_summary |= 1u << (b >> 5);
+  al_g.free_span_units += units;
+  al_g.free_spans++;
+}
+
+static void bin_remove(uint32_t u, uint32_t units) {
+  span_t *s = al_span(u);
+  unsigned b = bin_of(units);
+  al_assert(al_kind(s) == KIND_FREE && al_size(s) == units);
+  if (s->prev) al_span(s->prev - 1)->next = s->next;
+  else al_g.bins[b] = s->next;
+  if (s->next) al_span(s->next - 1)->prev = s->prev;
+  if (!al_g.bins[b]) {
+    al_g.bin_bits[b >> 5] &= ~(1u << (b & 31));
+    if (!al_g.bin_bits[b >> 5]) al_g.bin_summary &= ~(1u << (b >> 5));
+  }
+  al_g.free_span_units -= units;
+  al_g.free_spans--;
+}
+
+/* Make [u, u+units) one FREE span in a bin.  Its left neighbour is not free. */
+static void make_free(uint32_t u, uint32_t units, uint32_t fresh) {
+  al_span(u)->head = al_make_head(KIND_FREE, units, fresh);
+  set_footer(u, units);
+  al_span(u + units)->head |= HEAD_PREV_FREE;
+  bin_insert(u, units);
+}
+
+/* [u, u+have) is a FREE span out of the bins; keep its first `keep` units
+ * for the caller and return the rest to the pool. */
+static void split_front(uint32_t u, uint32_t have, uint32_t keep) {
+  span_t *s = al_span(u);
+  uint32_t fresh = s->head & HEAD_FRESH;
+  if (have > keep) {
+    make_free(u + keep, have - keep, fresh);  /* the old footer stays valid */
+  } else {
+    span_t *next = al_span(u + have);
+    next->head &= ~HEAD_PREV_FREE;
+    if (fresh) ((uint32_t *)next)[-1] = 0;     /* the footer was in user data */
+  }
+  s->head = al_make_head(KIND_FREE, keep, fresh);
+}
+
+/* ---- growth ---------------------------------------------------------- */
+#define NONE UINT32_MAX
+#define MAX_UNITS (1u << 21) /* 4.3 GB: more than any 32-bit address space */
+
+static void *backend_grow(size_t want, size_t need) {
+  void *r = al_backend_sbrk(want);
+  if (!r && want > need) r = al_backend_sbrk(need);
+  return r;
+}
+
+/* Place a segment on the grid in [lo, hi): a FREE span closed by an END
+ * header.  Returns its first unit, or NONE if not even one unit fits. */
+static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
+  uintptr_t start = al_g.base ? al_g.base + ((lo - al_g.base + AL_UNIT - 1) / AL_UNIT) * AL_UNIT
+                              : (lo + AL_GRANULE - 1) & ~(uintptr_t)(AL_GRANULE - 1);
+  al_g.heap_bytes += hi - lo;
+  al_g.grow_count++;
+  if (start + AL_UNIT + AL_HDR > hi) return NONE;
+  uint32_t g = (uint32_t)((hi - start - AL_HDR) / AL_UNIT);
+  if (!al_g.base) al_g.base = start;
+  uint32_t u = al_unit_of((void *)start);
+  if (al_g.end) al_span(al_g.end)->next = u + 1; /* link the previous segment */
+  else al_g.first_seg = u;
+  span_t *end = al_span(u + g);
+  end->head = al_make_head(KIND_END, 0, HEAD_PREV_FREE);
+  end->next = 0;
+  al_g.end = u + g;
+  al_span(u)->head = al_make_head(KIND_FREE, g, HEAD_FRESH);
+  set_footer(u, g);
+  return u;
+}
+
+/* A new segment (the first, or after someone else moved the break). */
+static uint32_t grow_segment(uint32_t units, uintptr_t brk) {
+  uintptr_t start = al_g.base ? al_g.base + ((brk - al_g.base + AL_UNIT - 1) / AL_UNIT) * AL_UNIT
+                              : (brk + AL_GRANULE - 1) & ~(uintptr_t)(AL_GRANULE - 1);
+  size_t pad = start - brk;
+  uint32_t g = units > AL_GROW_MIN ? units : AL_GROW_MIN;
+  char *r = backend_grow(pad + (size_t)g * AL_UNIT + AL_HDR, pad + (size_t)units * AL_UNIT + AL_HDR);
+  if (!r) return NONE;
+  uint32_t u = make_segment((uintptr_t)r, (uintptr_t)al_backend_sbrk(0));
+  if (u == NONE || al_size(al_span(u)) >= units) return u;
+  make_free(u, al_size(al_span(u)), HEAD_FRESH); /* raced with another sbrk user: keep it */
+  return NONE;
+}
+
+/* Grow the heap so that a FREE span of >= units units exists at its end.
+ * Returns that span, out of the bins (merged with a free span that ended
+ * the heap), or NONE. */
+static al_noinline uint32_t grow(uint32_t units) {
+  if (units > MAX_UNITS) return NONE;
+  uintptr_t brk = (uintptr_t)al_backend_sbrk(0);
+  if (!al_g.end || brk != (uintptr_t)al_span(al_g.end) + AL_HDR)
+    return grow_segment(units, brk);
+  /* Contiguous: the END header becomes the head of the new span. */
+  uint32_t e = al_g.end;
+  span_t *end = al_span(e);
+  uint32_t ln = (end->head & HEAD_PREV_FREE) ? ((uint32_t *)end)[-1] : 0;
+  if (ln >= units) { /* the last span fits after all (the bin search rounds up) */
+    bin_remove(e - ln, ln);
+    return e - ln;
+  }
+  uint32_t need = units - ln;
+  uint32_t g = need > AL_GROW_MIN ? need : AL_GROW_MIN;
+  if (e + g > MAX_UNITS) return NONE;
+  if (!backend_grow((size_t)g * AL_UNIT, (size_t)need * AL_UNIT)) return NONE;
+  g = (uint32_t)(((uintptr_t)al_backend_sbrk(0) - (uintptr_t)end - AL_HDR) / AL_UNIT);
+  al_g.heap_bytes += (size_t)g * AL_UNIT;
+  al_g.grow_count++;
+  uint32_t u = e, n = g, fresh = HEAD_FRESH;
+  if (ln) {
+    span_t *l = al_span(e - ln);
+    bin_remove(e - ln, ln);
+    if (l->head & HEAD_FRESH) memset((char *)end - 4, 0, 4 + AL_HDR); /* now inside data */
+    else fresh = 0;
+    u = e - ln;
+    n += ln;
+  }
+  span_t *ne = al_span(e + g);
+  ne->head = al_make_head(KIND_END, 0, HEAD_PREV_FREE);
+  ne->next = 0;
+  al_g.end = e + g;
+  al_span(u)->head = al_make_head(KIND_FREE, n, fresh);
+  set_footer(u, n);
+  return u;
+}
+
+/* ---- the pool's interface ------------------------------------------- */
+uint32_t al_span_take(uint32_t units, int *fresh) {
+  uint32_t u;
+  unsigned b = bin_of(units);
+  uint32_t h = al_g.bins[b];
+  if (h && al_size(al_span(h - 1)) >= units) {
+    u = h - 1;                       /* an exact-bin span that fits: best fit */
+    bin_remove(u, al_size(al_span(u)));
+  } else {
+    int fb = bin_find(bin_fitting(units));
+    if (fb >= 0) {
+      u = al_g.bins[fb] - 1;
+      bin_remove(u, al_size(al_span(u)));
+    } else if (al_release_empty_pages()) {
+      return al_span_take(units, fresh); /* the released pages may fit now */
+    } else {
+      u = grow(units);
+      if (u == NONE) return NONE;
+    }
+  }
+  span_t *s = al_span(u);
+  *fresh = (s->head & HEAD_FRESH) != 0;
+  split_front(u, al_size(s), units);
+  return u;
+}
+
+void al_span_give(uint32_t u, uint32_t units) {
+  span_t *s = al_span(u);
+  span_t *r = al_span(u + units);
+  if (al_kind(r) == KIND_FREE) {
+    uint32_t rn = al_size(r);
+    bin_remove(u + units, rn);
+    units += rn;
+  }
+  if (s->head & HEAD_PREV_FREE) {
+    uint32_t ln = ((uint32_t *)s)[-1];
+    bin_remove(u - ln, ln);
+    u -= ln;
+    units += ln;
+  }
+  make_free(u, units, 0);
+}
+
+void al_span_trim(uint32_t u, uint32_t units, uint32_t keep) {
+  if (keep >= units) return;
+  span_t *s = al_span(u);
+  s->head = (s->head & 0xFFu) | (keep << HEAD_SIZE_SHIFT);
+  al_span(u + keep)->head = al_make_head(KIND_LARGE, units - keep, 0);
+  al_span_give(u + keep, units - keep);
+}
+
+int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
+  uint32_t r = u + units;
+  span_t *rs = al_span(r);
+  uint32_t extra = want - units, got;
+  if (al_kind(rs) == KIND_FREE && al_size(rs) >= extra) {
+    got = al_size(rs);
+    bin_remove(r, got);
+  } else if (r == al_g.end || (al_kind(rs) == KIND_FREE && r + al_size(rs) == al_g.end)) {
+    uint32_t t = grow(extra);
+    if (t == NONE) return 0;
+    if (t != r) { /* a new, separate segment: keep it for later */
+      make_free(t, al_size(al_span(t)), al_span(t)->head & HEAD_FRESH);
+      return 0;
+    }
+    got = al_size(al_span(t));
+  } else {
+    return 0;
+  }
+  split_front(r, got, extra);
+  span_t *s = al_span(u);
+  s->head = (s->head & 0xFFu) | (want << HEAD_SIZE_SHIFT);
+  return 1;
+}
+
+/* Largest free span: the head of the highest non-empty bin (within 12.5%). */
+size_t al_span_largest_free(void) {
+  if (!al_g.bin_summary) return 0;
+  unsigned w = al_log2(al_g.bin_summary);
+  unsigned b = w * 32 + al_log2(al_g.bin_bits[w]);
+  return (size_t)al_size(al_span(al_g.bins[b] - 1)) * AL_UNIT;
+}
+
+/* ---- heap check ------------------------------------------------------- */
+#define CHECK(cond, ...)                                   \
+  do {                                                     \
+    if (!(cond)) {                                         \
+      (*errors)++;                                         \
+      if (report) {                                        \
+        char msg_[160];                                    \
+        snprintf(msg_, sizeof msg_, __VA_ARGS__);          \
+        report(ctx, msg_);                                 \
+      }                                                    \
+    }                                                      \
+  } while (0)
+#include <stdio.h>
+
+void al_span_check(al_check_fn report, void *ctx, int *errors) {
+  size_t spans = 0, units = 0;
+  uint32_t summary = 0;
+  for (unsigned b = 0; b < AL_NBINS; b++) {
+    uint32_t prev = 0, limit = 1u << 22;
+    for (uint32_t h = al_g.bins[b]; h && limit; h = al_span(h - 1)->next, limit--) {
+      span_t *s = al_span(h - 1);
+      CHECK(al_kind(s) == KIND_FREE, "bin %u: span %u is not free (head %08x)", b, h - 1, s->head);
+      CHECK(bin_of(al_size(s)) == b, "bin %u: span %u of %u units belongs in bin %u", b, h - 1,
+            al_size(s), bin_of(al_size(s)));
+      CHECK(s->prev == prev, "bin %u: span %u has a wrong back link", b, h - 1);
+      prev = h;
+      spans++;
+      units += al_size(s);
+    }
+    int bit = (al_g.bin_bits[b >> 5] >> (b & 31)) & 1;
+    CHECK(bit == (al_g.bins[b] != 0), "bin %u: bitmap bit %d disagrees with the list", b, bit);
+    if (al_g.bin_bits[b >> 5]) summary |= 1u << (b >> 5);
+  }
+  CHECK(summary == al_g.bin_summary, "bin summary %08x, expected %08x", al_g.bin_summary, summary);
+  CHECK(spans == al_g.free_spans, "bins hold %zu spans, counter says %zu", spans, al_g.free_spans);
+  CHECK(units == al_g.free_span_units, "bins hold %zu units, counter says %zu", units,
+        al_g.free_span_units);
+}
