@@ -20,6 +20,13 @@ ALLIGATOR_WASM_LIB     := $(B)/wasm/liballigator.a
 ALLIGATOR_WASM_LDFLAGS := -sMALLOC=none $(ALLIGATOR_WASM_LIB) --js-library js/library_alligator.js \
                           '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=$$Alligator'
 
+# Further parts of the build (hello world, fuzzing, benchmark, web page) live in
+# mk/*.mk.  Each may add to TEST_TARGETS (run by `make test`, after the core
+# suite), WASM_TESTS (built before Mocha runs) and HELP_LINES.
+TEST_TARGETS :=
+WASM_TESTS :=
+-include $(sort $(wildcard mk/*.mk))
+
 .PHONY: all help setup host-lib wasm-lib wasm-flags test test-native test-wasm test-js demo clean
 
 all: host-lib wasm-lib
@@ -31,6 +38,7 @@ help:
 	@echo "make wasm-flags  the link flags for the make route (Emscripten < 3.1.54)"
 	@echo "make test        the whole suite: native C tests, wasm builds, Mocha (same as npm test)"
 	@echo "make demo        build the demo through the port and print its heap statistics"
+	@$(foreach l,$(HELP_LINES),echo "$(l)";)
 
 setup:
 	@bash scripts/setup.sh
@@ -113,7 +121,7 @@ $(B)/test/model-wasm.js: test/c/model.c $(ALLIGATOR_WASM_LIB)
 	@mkdir -p $(@D)
 	$(EMCC) -O2 -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -Isrc $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
 
-WASM_TESTS := $(B)/test/api-port.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js
+WASM_TESTS += $(B)/test/api-port.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js
 
 test-wasm: $(WASM_TESTS)
 
@@ -123,6 +131,7 @@ test-js: test-wasm
 test: setup
 	@$(MAKE) --no-print-directory test-native
 	@$(MAKE) --no-print-directory test-js
+	@$(foreach t,$(TEST_TARGETS),$(MAKE) --no-print-directory $(t) &&) true
 
 # ---- demo ------------------------------------------------------------------------
 $(B)/demo/demo.js: demo/demo.c emscripten.py js/library_alligator.js $(CORE) port/heap_emscripten.c $(HDRS)

@@ -16,13 +16,15 @@ have cc   || required+=(gcc)
 have make || required+=(make)
 echo 'int main(void){return 0;}' | cc -m32 -x c - -o /dev/null 2>/dev/null || optional+=(gcc-multilib)
 [ -f /usr/share/nodejs/acorn/package.json ] || required+=(node-acorn)
-# Package lists of later parts of the suite are added to $ALLIGATOR_SETUP_EXTRA.
-if [ -f scripts/setup-extra.txt ]; then
+# Further parts of the suite list what they need in scripts/setup.d/*.txt:
+# one "COMMAND-OR-ABSOLUTE-PATH DEBIAN-PACKAGE" per line, installed if absent.
+for list in scripts/setup.d/*.txt; do
+  [ -f "$list" ] || continue
   while read -r cmd pkg; do
     case "$cmd" in ''|\#*) continue ;; esac
     if [[ "$cmd" == /* ]]; then [ -e "$cmd" ] || optional+=("$pkg"); else have "$cmd" || optional+=("$pkg"); fi
-  done < scripts/setup-extra.txt
-fi
+  done < "$list"
+done
 
 apt_install() {
   local sudo=""

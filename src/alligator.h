@@ -101,6 +101,21 @@ enum {
 typedef void (*alligator_error_fn)(int kind, void *ptr, const char *message);
 alligator_error_fn alligator_set_error_handler(alligator_error_fn fn);
 
+#ifdef ALLIGATOR_PREFIX
+/* The prefixed build (-DALLIGATOR_PREFIX): the malloc family under these names. */
+void *alligator_malloc(size_t n);
+void alligator_free(void *p);
+void *alligator_calloc(size_t count, size_t n);
+void *alligator_realloc(void *p, size_t n);
+void *alligator_reallocarray(void *p, size_t count, size_t n);
+void *alligator_memalign(size_t align, size_t n);
+void *alligator_aligned_alloc(size_t align, size_t n);
+int alligator_posix_memalign(void **out, size_t align, size_t n);
+void *alligator_valloc(size_t n);
+void *alligator_pvalloc(size_t n);
+size_t alligator_malloc_usable_size(void *p);
+#endif
+
 /* Host shim only: cap the simulated linear memory (bytes, rounded down to
  * 64 KiB pages; 0 = the whole reservation).  Also read once from the
  * environment variable ALLIGATOR_HEAP_LIMIT. */

@@ -12,6 +12,25 @@
 #endif
 #endif
 
+/* -DALLIGATOR_PREFIX: the same functions named alligator_malloc, alligator_free,
+ * ..., beside the C library's own malloc (sanitizers, valgrind, benchmarks,
+ * the libFuzzer harness).  The names are declared in alligator.h. */
+#ifdef ALLIGATOR_PREFIX
+#define malloc alligator_malloc
+#define free alligator_free
+#define calloc alligator_calloc
+#define realloc alligator_realloc
+#define reallocarray alligator_reallocarray
+#define memalign alligator_memalign
+#define aligned_alloc alligator_aligned_alloc
+#define posix_memalign alligator_posix_memalign
+#define valloc alligator_valloc
+#define pvalloc alligator_pvalloc
+#define malloc_usable_size alligator_malloc_usable_size
+#define mallinfo alligator_mallinfo
+#undef AL_HAVE_MALLINFO
+#endif
+
 #if defined(__wasm__)
 #define AL_PAGE_SIZE 65536u
 #else
@@ -219,6 +238,7 @@ struct mallinfo mallinfo(void) {
 }
 #endif
 
+#ifndef ALLIGATOR_PREFIX
 /* ---- other names for the same functions -------------------------------- */
 /* glibc's and wasi-libc's internal names (so LD_PRELOAD and static links never
  * mix two heaps), and Emscripten's builtin names (used by its sanitizers and
@@ -240,3 +260,4 @@ void *emscripten_builtin_memalign(size_t a, size_t n) { return memalign(a, n); }
 void *emscripten_builtin_calloc(size_t c, size_t n) { return calloc(c, n); }
 void *emscripten_builtin_realloc(void *p, size_t n) { return realloc(p, n); }
 #endif
+#endif /* ALLIGATOR_PREFIX */
