@@ -24,9 +24,13 @@
  *   alligator_validate       O(heap): walks everything (tests, debugging).
  *
  * MEMORY OVERHEAD (U = 2080 bytes, a 32-byte header + a 2 KiB section):
- *   small object of n bytes: in class size s(n) >= n (21 classes, multiples of
- *     16: at most 25% rounding above 64 B, at most 16 B below), plus per
- *     MiniPage 32 + (2048 - slots * s) bytes: 1.6% to 4.7% of the page.
+ *   small object of n bytes: 2080 / k(n) bytes, where k(n) is the number of
+ *     segments of its class in a 2 KiB section (classes: the largest multiple
+ *     of 16 that fits k = 128, 64, 42, 32, 25, 21, 18, 16, 14, 12, 11, 10, 9,
+ *     8, 7, 6, 5, 4, 3, 2, 1 times).  So up to 16 B of rounding below 128 B,
+ *     under 25% up to 512 B, and up to 2x for 673..1024 B and 1025..2048 B
+ *     objects, whose pages hold only 2 or 1 of them.  Per MiniPage: a 32-byte
+ *     header and at most 128 bytes of tail.
  *   large object of n bytes: ceil((n + 32) / U) * U bytes.
  *   per segment of the heap: one 32-byte END header.
  *   empty MiniPages retained: at most one per class (the class's current page).
