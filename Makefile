@@ -70,7 +70,7 @@ wasm-flags: wasm-lib
 	@echo "-sMALLOC=none $(abspath $(ALLIGATOR_WASM_LIB)) -I$(abspath src) --js-library $(abspath js/library_alligator.js) '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=\$$Alligator'"
 
 # ---- native tests (host shim) ------------------------------------------------
-NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug
+NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/misuse $(B)/test/misuse-checked
 HAVE_M32 := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
 ifeq ($(HAVE_M32),yes)
 NATIVE_TESTS += $(B)/test/model32
@@ -87,6 +87,14 @@ $(B)/test/model: test/c/model.c $(B)/host/liballigator.a
 $(B)/test/model-debug: test/c/model.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g -DALLIGATOR_DEBUG -DALLIGATOR_CHECKED -Isrc $< $(CORE) src/heap_host.c -o $@
+
+$(B)/test/misuse: test/c/misuse.c $(B)/host/liballigator.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g -Isrc $< $(B)/host/liballigator.a -o $@
+
+$(B)/test/misuse-checked: test/c/misuse.c $(CORE) src/heap_host.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g -DALLIGATOR_CHECKED -Isrc $< $(CORE) src/heap_host.c -o $@
 
 $(B)/test/model32: test/c/model.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
@@ -121,7 +129,18 @@ $(B)/test/model-wasm.js: test/c/model.c $(ALLIGATOR_WASM_LIB)
 	@mkdir -p $(@D)
 	$(EMCC) -O2 -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -Isrc $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
 
-WASM_TESTS += $(B)/test/api-port.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js
+# Misuse, in the normal build (make route) and the checked build (the port's checked=true).
+$(B)/test/misuse-wasm.js: test/c/misuse.c $(ALLIGATOR_WASM_LIB)
+	@mkdir -p $(@D)
+	$(EMCC) -O1 -sENVIRONMENT=node -Isrc $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
+
+$(B)/test/misuse-checked-wasm.js: test/c/misuse.c emscripten.py $(CORE) port/heap_emscripten.c $(HDRS)
+	@mkdir -p $(@D)
+	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py:checked=true \
+	  -O1 -sENVIRONMENT=node -DALLIGATOR_CHECKED $< -o $@
+
+WASM_TESTS += $(B)/test/api-port.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js \
+              $(B)/test/misuse-wasm.js $(B)/test/misuse-checked-wasm.js
 
 test-wasm: $(WASM_TESTS)
 

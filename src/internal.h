@@ -176,7 +176,7 @@ void al_span_check(al_check_fn report, void *ctx, int *errors);
 void *al_large_alloc(size_t n, size_t align, int zero);
 void  al_large_free(span_t *s, void *p);
 void *al_large_realloc(span_t *s, void *p, size_t n);
-size_t al_large_usable(span_t *s, const void *p);
+size_t al_large_room(span_t *s, const void *p);
 
 /* ---- MiniPages (minipage.c) -------------------------------------------- */
 void *al_small_alloc_slow(unsigned c, int zero);

@@ -69,7 +69,7 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
   return (void *)p;
 }
 
-size_t al_large_usable(span_t *s, const void *p) {
+size_t al_large_room(span_t *s, const void *p) {
   return (size_t)((uintptr_t)s + (size_t)al_size(s) * AL_UNIT - (uintptr_t)p);
 }
 
@@ -77,7 +77,7 @@ void al_large_free(span_t *s, void *p) {
   uint32_t k = al_size(s);
   al_g.large_blocks--;
   al_g.large_units -= k;
-  al_g.in_use_bytes -= al_large_usable(s, p);
+  al_g.in_use_bytes -= al_large_room(s, p);
   s->head = (s->head & ~HEAD_KIND_MASK) | KIND_FREE; /* stale pointers now read "free" */
   al_span_give(al_index(s), k);
 }
@@ -90,12 +90,12 @@ void *al_large_realloc(span_t *s, void *p, size_t n) {
   size_t offset = (uintptr_t)p - (uintptr_t)s;
   if (n > AL_MAX_REQUEST) return NULL;
   uint32_t need = units_for(offset + n);
-  size_t before = al_large_usable(s, p);
+  size_t before = al_large_room(s, p);
   if (need < k) al_span_trim(u, k, need);
   else if (need > k && !al_span_extend(u, k, need)) return NULL;
   s->prev = (uint32_t)n;
   al_g.large_units += (size_t)need - k;
   al_g.in_use_bytes -= before;
-  al_note_alloc(al_large_usable(s, p));
+  al_note_alloc(al_large_room(s, p));
   return p;
 }

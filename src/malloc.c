@@ -39,8 +39,9 @@
 
 /* ---- internal, lock held ------------------------------------------------ */
 
-/* align: a power of two. */
-static void *alloc_locked(size_t n, size_t align, int zero) {
+/* align: a power of two.  n: what the block must hold (checked builds add
+ * their canary room before calling this). */
+static void *alloc_raw(size_t n, size_t align, int zero) {
   void *p;
   if (al_likely(align <= AL_GRANULE)) {
     if (al_likely(n <= AL_SMALL_MAX)) return al_small_alloc(al_class_of(n), zero);
@@ -54,6 +55,48 @@ static void *alloc_locked(size_t n, size_t align, int zero) {
   }
   return al_large_alloc(n, align, zero);
 }
+
+/* Bytes from p to the end of its segment or block. */
+static size_t room_locked(span_t *s, const void *p) {
+  return al_kind(s) == KIND_MINI ? al_small_room(s, p) : al_large_room(s, p);
+}
+
+#ifdef ALLIGATOR_CHECKED
+/* Mark p as holding n bytes: canaries behind them. */
+static void stamp(span_t *s, void *p, size_t n) {
+  if (al_kind(s) == KIND_MINI) {
+    unsigned char *seg = al_small_segment(s, p);
+    al_check_stamp_small(seg, al_class_size[s->cls], (size_t)((unsigned char *)p - seg) + n);
+  } else {
+    s->prev = (uint32_t)n;
+    al_check_stamp_large(p, n, al_large_room(s, p));
+  }
+}
+static int overflowed(span_t *s, void *p) {
+  if (al_kind(s) == KIND_MINI) return al_check_overflow_small(al_small_segment(s, p), al_class_size[s->cls]);
+  return al_check_overflow_large(p, s->prev, al_large_room(s, p));
+}
+/* What the user may use: the n it asked for. */
+static size_t usable_locked(span_t *s, const void *p) {
+  if (al_kind(s) != KIND_MINI) return s->prev;
+  unsigned char *seg = al_small_segment(s, p);
+  return al_check_end_small(seg, al_class_size[s->cls]) - (size_t)((const unsigned char *)p - seg);
+}
+static void *alloc_locked(size_t n, size_t align, int zero) {
+  if (n > AL_MAX_REQUEST) return NULL;
+  void *p = n + AL_CHECK_SMALL_EXTRA + (align > AL_GRANULE ? align - AL_GRANULE : 0) <= AL_SMALL_MAX
+                ? alloc_raw(n + AL_CHECK_SMALL_EXTRA, align, zero)
+                : al_large_alloc(n + AL_CHECK_LARGE_EXTRA, align > AL_GRANULE ? align : AL_GRANULE, zero);
+  if (p) stamp(al_span(al_unit_of(p)), p, n);
+  return p;
+}
+#define ROOM_RESERVE(s) (al_kind(s) == KIND_MINI ? AL_CHECK_SMALL_EXTRA : AL_CHECK_LARGE_EXTRA)
+#else
+#define stamp(s, p, n) ((void)0)
+#define usable_locked room_locked
+#define alloc_locked alloc_raw
+#define ROOM_RESERVE(s) 0u
+#endif
 
 /* The header of a pointer we handed out, or NULL after reporting misuse. */
 static span_t *header_of(void *p, const char *who) {
@@ -84,12 +127,14 @@ static void free_locked(void *p) {
     int err = al_small_free(s, p);
     if (al_unlikely(err)) al_report(err, p, "free");
   } else {
+#ifdef ALLIGATOR_CHECKED
+    if (overflowed(s, p)) {
+      al_report(AL_ERR_OVERFLOW, p, "free");
+      return;
+    }
+#endif
     al_large_free(s, p);
   }
-}
-
-static size_t usable_locked(span_t *s, const void *p) {
-  return al_kind(s) == KIND_MINI ? al_small_usable(s, p) : al_large_usable(s, p);
 }
 
 static void *oom(void) {
@@ -138,17 +183,36 @@ void *realloc(void *p, size_t n) {
   void *q = NULL;
   span_t *s = header_of(p, "realloc");
   if (!s) goto out;
+#ifdef ALLIGATOR_CHECKED
+  if (overflowed(s, p)) {
+    al_report(AL_ERR_OVERFLOW, p, "realloc");
+    goto out;
+  }
+#endif
   size_t have = usable_locked(s, p);
+  size_t room = room_locked(s, p) - ROOM_RESERVE(s); /* what p can hold where it is */
   if (al_kind(s) == KIND_MINI) {
-    unsigned c = s->cls;
-    if (n <= have && (al_class_of(n) == c || 2 * n > have)) { q = p; goto out; }
-  } else if (n > AL_SMALL_MAX / 2 || n > have) {
-    q = al_large_realloc(s, p, n); /* in place: shrink, or grow into free space */
-    if (q) goto out;
+    if (n <= room && (al_class_of(n) == s->cls || 2 * n > room)) { /* stays in its segment */
+      q = p;
+      stamp(s, p, n);
+      goto out;
+    }
+  } else if (n > AL_SMALL_MAX / 2 || n > room) {
+    q = al_large_realloc(s, p, n + ROOM_RESERVE(s)); /* in place: shrink, or grow into free space */
+    if (q) {
+      stamp(s, p, n);
+      goto out;
+    }
   }
   q = alloc_locked(n, AL_GRANULE, 0);
-  if (!q && n <= have) q = al_kind(s) == KIND_LARGE ? al_large_realloc(s, p, n) : p;
-  if (!q) { oom(); goto out; }
+  if (!q && n <= room) { /* no memory to move to a better fit: stay */
+    q = al_kind(s) == KIND_LARGE ? al_large_realloc(s, p, n + ROOM_RESERVE(s)) : p;
+    if (q) stamp(s, p, n);
+  }
+  if (!q) {
+    oom();
+    goto out;
+  }
   if (q != p) {
     memcpy(q, p, n < have ? n : have);
     free_locked(p);

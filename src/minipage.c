@@ -58,7 +58,7 @@ void *al_small_alloc_slow(unsigned c, int zero) {
     /* The free vector named a segment that is in use or never handed out:
      * something wrote into a freed segment. */
     al_report(AL_ERR_CORRUPTION, al_section(s) + (size_t)s->top * al_class_size[c],
-              "a freed block was written to (free vector broken)");
+              "malloc: a freed block was written to (free vector broken)");
     s->top = STACK_EMPTY; /* abandon the rest of this page's free vector */
   }
   uint32_t h = al_g.partial[c];

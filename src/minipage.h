@@ -4,6 +4,7 @@
 #ifndef ALLIGATOR_MINIPAGE_H
 #define ALLIGATOR_MINIPAGE_H
 #include "internal.h"
+#include "checked.h"
 
 al_inline void al_note_alloc(size_t bytes) {
   al_g.in_use_bytes += bytes;
@@ -25,6 +26,9 @@ al_inline void *al_small_alloc(unsigned c, int zero) {
       s->top = seg[0];
       s->bits[idx >> 6] |= bit;
       clean = 0;
+#ifdef ALLIGATOR_CHECKED
+      if (al_check_poison_broken(seg, size)) al_report(AL_ERR_CORRUPTION, seg, "malloc: a freed block was written to");
+#endif
     } else if (s->hwm < al_class_slots[c]) { /* a segment never handed out */
       idx = s->hwm++;
       seg = al_section(s) + idx * size;
@@ -58,6 +62,10 @@ al_inline int al_small_free(span_t *s, void *p) {
   if ((unsigned char *)p != seg && ((uintptr_t)p & (0u - (uintptr_t)p)) <= (uintptr_t)((unsigned char *)p - seg))
     return AL_ERR_INVALID_POINTER;
 #endif
+#ifdef ALLIGATOR_CHECKED
+  if (al_check_overflow_small(seg, size)) return AL_ERR_OVERFLOW;
+  al_check_poison(seg, size);
+#endif
   unsigned used = s->used;
   s->bits[idx >> 6] &= ~bit;
   seg[0] = s->top;                           /* push onto the free vector */
@@ -70,11 +78,15 @@ al_inline int al_small_free(span_t *s, void *p) {
   return 0;
 }
 
-al_inline size_t al_small_usable(span_t *s, const void *p) {
-  unsigned c = s->cls;
+/* The segment that holds p (p itself, or before it for memalign results). */
+al_inline unsigned char *al_small_segment(span_t *s, const void *p) {
   uint32_t off = (uint32_t)((const unsigned char *)p - al_section(s));
-  unsigned idx = al_segment_of(c, off);
-  return (size_t)(idx + 1) * al_class_size[c] - off;
+  return al_section(s) + (size_t)al_segment_of(s->cls, off) * al_class_size[s->cls];
+}
+
+/* Bytes from p to the end of its segment. */
+al_inline size_t al_small_room(span_t *s, const void *p) {
+  return (size_t)(al_small_segment(s, p) + al_class_size[s->cls] - (const unsigned char *)p);
 }
 
 #endif

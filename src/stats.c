@@ -252,8 +252,7 @@ alligator_error_fn alligator_set_error_handler(alligator_error_fn fn) {
 }
 
 void al_report(int kind, const void *p, const char *what) {
-  static const char *const names[] = {"", "double free", "invalid pointer (not from malloc)",
-                                      "heap corruption", "buffer overflow"};
+  static const char *const names[] = {"", "double free", "invalid pointer", "heap corruption", "buffer overflow"};
   char msg[200];
   const char *name = kind >= 1 && kind <= 4 ? names[kind] : "misuse";
   snprintf(msg, sizeof msg, "alligator: %s: %p (in %s)\n", name, p, what);

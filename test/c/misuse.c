@@ -1,0 +1,177 @@
+/* Misuse is caught: each case is run in its own process, which must abort
+ * with one line "alligator: <kind>: <address> (in <function>)" naming the
+ * address the program passed.
+ *
+ *   misuse CASE   perform one case (prints "ptr=<address>" first); used by
+ *                 the native runner below and by test/misuse.test.js in wasm
+ *   misuse        (native) run every case in a child process and check it
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "alligator.h"
+
+typedef struct {
+  const char *name;
+  const char *kind;  /* the words the message must contain */
+  int checked_only;  /* caught only by the checked build */
+} case_t;
+
+static const case_t cases[] = {
+    {"double-free-small", "double free", 0},
+    {"double-free-large", "double free", 0},
+    {"foreign-stack", "invalid pointer", 0},
+    {"foreign-static", "invalid pointer", 0},
+    {"interior-large", "invalid pointer", 0},
+    {"realloc-foreign", "invalid pointer", 0},
+    {"interior-small", "invalid pointer", 1},
+    {"overflow-small", "buffer overflow", 1},
+    {"overflow-large", "buffer overflow", 1},
+    {"overflow-realloc", "buffer overflow", 1},
+    {"write-after-free", "heap corruption", 1},
+};
+#define NCASES (sizeof cases / sizeof cases[0])
+
+static char static_buffer[64];
+
+/* Hide the misuse from the compiler's static checks: it is the point here. */
+static void *launder(void *p) {
+  void *volatile q = p;
+  return q;
+}
+
+static void announce(void *p) {
+  printf("ptr=%p\n", p);
+  fflush(stdout);
+}
+
+static int run_case(const char *name) {
+  volatile char *v;
+  if (!strcmp(name, "double-free-small")) {
+    void *p = malloc(40);
+    announce(p); /* before the first free: printf's own buffer must not reuse p */
+    free(launder(p));
+    free(launder(p));
+  } else if (!strcmp(name, "double-free-large")) {
+    void *p = malloc(50000);
+    announce(p);
+    free(launder(p));
+    free(launder(p));
+  } else if (!strcmp(name, "foreign-stack")) {
+    char local[32];
+    announce(local);
+    free(launder(local));
+  } else if (!strcmp(name, "foreign-static")) {
+    free(malloc(10)); /* make sure a heap exists */
+    announce(static_buffer);
+    free(launder(static_buffer));
+  } else if (!strcmp(name, "interior-large")) {
+    char *p = malloc(50000);
+    announce(p + 64);
+    free(launder(p + 64));
+  } else if (!strcmp(name, "realloc-foreign")) {
+    free(malloc(10));
+    announce(static_buffer + 16);
+    (void)!realloc(launder(static_buffer + 16), 100);
+  } else if (!strcmp(name, "interior-small")) {
+    char *p = malloc(100);
+    announce(p + 8);
+    free(launder(p + 8));
+  } else if (!strcmp(name, "overflow-small")) {
+    char *p = malloc(20);
+    v = p;
+    v[20] = 'x'; /* one byte past the end */
+    announce(p);
+    free(launder(p));
+  } else if (!strcmp(name, "overflow-large")) {
+    char *p = malloc(10000);
+    v = p;
+    v[10000] = 'x';
+    announce(p);
+    free(launder(p));
+  } else if (!strcmp(name, "overflow-realloc")) {
+    char *p = malloc(300);
+    v = p;
+    v[301] = 'x';
+    announce(p);
+    (void)!realloc(launder(p), 5000);
+  } else if (!strcmp(name, "write-after-free")) {
+    char *p = malloc(48);
+    announce(p);
+    free(launder(p));
+    v = launder(p);
+    v[20] = 'x'; /* into a freed block */
+    void *q = malloc(48); /* the same segment comes back: poison broken */
+    announce(q);
+  } else {
+    fprintf(stderr, "misuse: unknown case %s\n", name);
+    return 2;
+  }
+  printf("not caught\n");
+  return 3;
+}
+
+#if defined(__wasm__)
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: misuse CASE\n");
+    return 2;
+  }
+  return run_case(argv[1]);
+}
+#else
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Run one case in a child; return 1 if it aborted with the right message. */
+static int check_case(const char *self, const case_t *c) {
+  int out[2], err[2];
+  if (pipe(out) || pipe(err)) return 0;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    execl(self, self, c->name, (char *)NULL);
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  char obuf[256] = "", ebuf[512] = "";
+  ssize_t n = read(out[0], obuf, sizeof obuf - 1);
+  obuf[n > 0 ? n : 0] = 0;
+  size_t len = 0;
+  while (len < sizeof ebuf - 1 && (n = read(err[0], ebuf + len, sizeof ebuf - 1 - len)) > 0) len += (size_t)n;
+  ebuf[len] = 0;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(out[0]);
+  close(err[0]);
+  char ptr[64] = "", want[160];
+  sscanf(obuf, "ptr=%63s", ptr);
+  snprintf(want, sizeof want, "alligator: %s: %s", c->kind, ptr);
+  int ok = WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && ptr[0] && strstr(ebuf, want);
+  printf("%s %-20s %s", ok ? "ok  " : "FAIL", c->name, ebuf[0] ? ebuf : "(no message)\n");
+  if (!ok) printf("      expected \"%s\" and SIGABRT; stdout: %s\n", want, obuf);
+  return ok;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1) return run_case(argv[1]);
+#ifdef ALLIGATOR_CHECKED
+  const int checked = 1;
+#else
+  const int checked = 0;
+#endif
+  unsigned passed = 0, failed = 0;
+  for (size_t i = 0; i < NCASES; i++) {
+    if (cases[i].checked_only && !checked) continue;
+    if (check_case(argv[0], &cases[i])) passed++;
+    else failed++;
+  }
+  printf("misuse%s: %u passed, %u failed\n", checked ? " (checked)" : "", passed, failed);
+  return failed != 0;
+}
+#endif

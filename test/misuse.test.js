@@ -1,0 +1,40 @@
+// Misuse is caught inside wasm too: test/c/misuse.c, one process per case,
+// must abort with "alligator: <kind>: <address>" naming the address it used.
+// The normal build (make route) and the checked build (the port's checked=true).
+'use strict';
+const assert = require('assert');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { BUILD } = require('./helpers');
+
+const CASES = [
+  ['double-free-small', 'double free', false],
+  ['double-free-large', 'double free', false],
+  ['foreign-stack', 'invalid pointer', false],
+  ['foreign-static', 'invalid pointer', false],
+  ['interior-large', 'invalid pointer', false],
+  ['realloc-foreign', 'invalid pointer', false],
+  ['interior-small', 'invalid pointer', true],
+  ['overflow-small', 'buffer overflow', true],
+  ['overflow-large', 'buffer overflow', true],
+  ['overflow-realloc', 'buffer overflow', true],
+  ['write-after-free', 'heap corruption', true],
+];
+
+for (const [build, checked] of [['misuse-wasm', false], ['misuse-checked-wasm', true]]) {
+  describe(`misuse in wasm (${checked ? 'checked build' : 'normal build'})`, function () {
+    this.timeout(30000);
+    for (const [name, kind, checkedOnly] of CASES) {
+      if (checkedOnly && !checked) continue;
+      it(`${name}: ${kind}`, () => {
+        const r = spawnSync(process.execPath, ['--no-experimental-fetch', path.join(BUILD, build + '.js'), name],
+          { encoding: 'utf8' });
+        const ptr = /ptr=(0x[0-9a-f]+)/.exec(r.stdout);
+        assert.ok(ptr, `no pointer announced; stdout: ${r.stdout} stderr: ${r.stderr}`);
+        assert.notStrictEqual(r.status, 0, 'the program must not finish normally');
+        assert.doesNotMatch(r.stdout, /not caught/);
+        assert.match(r.stderr, new RegExp(`alligator: ${kind}: ${ptr[1]} `), r.stderr);
+      });
+    }
+  });
+}
