@@ -105,6 +105,7 @@ test-native: $(NATIVE_TESTS)
 
 # ---- wasm test modules ---------------------------------------------------------
 EM_TEST_FLAGS := -O2 -sMODULARIZE -sEXPORT_NAME=createModule -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node \
+  -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
   -sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString,allocateUTF8 \
   -sEXPORTED_FUNCTIONS=_malloc,_free,_calloc,_realloc,_memalign,_aligned_alloc,_posix_memalign,_malloc_usable_size,_reallocarray,_emscripten_builtin_malloc,_emscripten_builtin_free,_emscripten_builtin_memalign,_main
 
