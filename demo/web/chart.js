@@ -25,7 +25,7 @@
       this.capacity = opts.capacity || 400;
       this.samples = [];
       this.hidden = new Set();
-      this.pending = false;
+      this.footerText = opts.footerText;
       if (global.ResizeObserver) new ResizeObserver(() => this.draw()).observe(canvas);
     }
 
@@ -77,7 +77,7 @@
       g.textAlign = 'left';
       g.textBaseline = 'alphabetic';
       g.fillStyle = '#6d8094';
-      g.fillText(n ? `last ${n} samples` : 'no samples yet: step or run a workload', L, h - 5);
+      g.fillText(this.footerText ? this.footerText(n) : n ? `last ${n} samples` : 'no samples yet: step or run a workload', L, h - 5);
       if (n && this.samples[n - 1].label != null) {
         g.textAlign = 'right';
         g.fillText(this.samples[n - 1].label, L + pw, h - 5);

@@ -120,6 +120,14 @@
   }
 
   // ---- size-class table ---------------------------------------------------------------
+  // The SVID meaning of each field; every allocator fills them its own way
+  // (emmalloc, for one, walks its regions and defines arena differently).
+  const MALLINFO = [
+    ['arena', 'non-mmapped space'], ['ordblks', 'free chunks'], ['smblks', 'free small (fastbin) blocks'],
+    ['hblks', 'mmapped regions'], ['hblkhd', 'bytes in mmapped regions'], ['usmblks', 'high-water mark'],
+    ['fsmblks', 'bytes in free small blocks'], ['uordblks', 'bytes allocated: shown as In use'],
+    ['fordblks', 'bytes free: shown as Free'], ['keepcost', 'releasable space at the top'],
+  ];
   const rowEls = [];
   function buildTable() {
     const tbody = $('#classes tbody');
@@ -142,9 +150,13 @@
     $('#classes').hidden = !isAlligator;
     $('#class-na').hidden = isAlligator;
     if (!isAlligator) {
-      $('#class-na').textContent = `${APPS[cur.kind].label} has no size-class statistics (no Module.alligator): switch to Alligator to see MiniPages per class.`;
+      setText($('#class-na-text'), `${APPS[cur.kind].label} has no size classes to show (no Module.alligator). Its own mallinfo() (SVID fields, as ${APPS[cur.kind].label} defines them):`);
+      const m = cur.module;
+      $('#mallinfo').innerHTML = MALLINFO.map(([name, what], i) => `<tr data-field="${name}"><td>${name}</td><td>${int(m._app_mallinfo(i) >>> 0)}</td><td>${what}</td></tr>`).join('');
+      setText($('#class-hint'), 'from mallinfo(), which walks the heap');
       return;
     }
+    setText($('#class-hint'), 'MiniPages of 2080 B: 32 B header + 2 KiB of segments');
     let pages = 0, used = 0, total = 0, waste = 0;
     s.classes.forEach((k, c) => {
       const r = rowEls[c], tot = k.pages * k.slots, fill = tot ? k.used / tot : 0;
@@ -171,7 +183,12 @@
     { key: 'peak', label: 'Peak in use', color: '#ffb454', dash: [6, 4], width: 1.6, stepped: true },
     { key: 'requested', label: 'Requested', color: '#c792ea', width: 1.2, dash: [2, 3] },
   ];
-  let chart;
+  let chart, cmpChart;
+  const CMP_SERIES = [
+    { key: 'alligator', label: 'Alligator', color: '#3ddc84', width: 2, stepped: true },
+    { key: 'dlmalloc', label: 'dlmalloc', color: '#ffb454', width: 1.6, stepped: true },
+    { key: 'emmalloc', label: 'emmalloc', color: '#c792ea', width: 1.6, stepped: true, dash: [5, 3] },
+  ];
   function buildLegend() {
     const box = $('#chart-legend');
     for (const s of SERIES) {
@@ -213,8 +230,9 @@
     $('#heapmap').hidden = false;
     $('#map-empty').hidden = true;
     const k = map.set(spans);
-    $('#map-summary').textContent = `${int(k.minipage)} MiniPages \u00b7 ${int(k.large)} large blocks \u00b7 ` +
-      `${int(k.free)} free spans \u00b7 ${int(map.units)} units of 2080 B (${bytes(map.units * 2080)}) \u00b7 ` +
+    const n = (v, one, many) => `${int(v)} ${v === 1 ? one : many}`;
+    $('#map-summary').textContent = `${n(k.minipage, 'MiniPage', 'MiniPages')} \u00b7 ${n(k.large, 'large block', 'large blocks')} \u00b7 ` +
+      `${n(k.free, 'free span', 'free spans')} \u00b7 ${int(map.units)} units of 2080 B (${bytes(map.units * 2080)}) \u00b7 ` +
       `walked in ${ms.toFixed(1)} ms at step ${int(cur.steps)}`;
     mapDirty = false;
   }
@@ -321,7 +339,9 @@
     const tbody = $('#cmp-table tbody');
     tbody.innerHTML = '';
     $('#cmp-bars').innerHTML = '';
-    const results = [];
+    const results = [], heaps = {};
+    const wname = $('#cmp-workload').selectedOptions[0].textContent;
+    $('#cmp-caption').textContent = `${wname} \u00b7 ${int(steps)} steps \u00d7 ${int(n)} operations \u00b7 seed ${SEED}`;
     try {
       for (const kind of KINDS) {
         const tr = document.createElement('tr');
@@ -330,14 +350,17 @@
         tbody.appendChild(tr);
         const m = await instantiate(kind);
         let ms = 0;
+        const every = Math.max(1, Math.round(steps / 50)), heap = [];
         for (let i = 0; i < steps;) {
-          const chunk = Math.min(10, steps - i);
+          const chunk = Math.min(every, steps - i);
           const t0 = performance.now();
           for (let j = 0; j < chunk; j++) m._app_step(w, n);
           ms += performance.now() - t0;
           i += chunk;
-          await new Promise((r) => setTimeout(r, 0));
+          heap.push({ step: i, bytes: m._app_heap_bytes() >>> 0 });
+          if (i % 10 < chunk) await new Promise((r) => setTimeout(r, 0));
         }
+        heaps[kind] = heap;
         const r = {
           kind, heapBytes: m._app_heap_bytes() >>> 0,
           inUseBytes: m.alligator ? m.alligator.stats().inUseBytes : m._app_mallinfo(MI_UORDBLKS) >>> 0,
@@ -348,6 +371,13 @@
           `<td>${bytes(r.requestedBytes)}</td><td data-col="ms">${r.ms.toFixed(1)} ms</td><td>${int(r.ops / Math.max(r.ms, 0.001))}</td>`;
       }
       renderBars(results);
+      const samples = heaps.alligator.map((h, i) => ({
+        alligator: h.bytes, dlmalloc: heaps.dlmalloc[i].bytes, emmalloc: heaps.emmalloc[i].bytes, label: `heap after step ${int(h.step)}`,
+      }));
+      cmpChart.capacity = Math.max(2, samples.length);
+      cmpChart.samples = samples;
+      $('#cmp-chart-wrap').hidden = false;
+      cmpChart.draw();
       window.demo.comparison = results;
     } catch (e) {
       fail(e);
@@ -387,6 +417,8 @@
     buildMapLegend();
     chart = new window.TimeChart($('#chart'), SERIES, { capacity: 300 });
     map = new window.HeapMap($('#heapmap'), $('#map-tip'));
+    cmpChart = new window.TimeChart($('#cmp-chart'), CMP_SERIES, { capacity: 2, footerText: () => 'heap size (sbrk) during the run' });
+    $('#cmp-chart-legend').innerHTML = CMP_SERIES.map((s) => `<span class="lg"><i style="background:${s.color}"></i>${s.label}</span>`).join('');
     $('#heapmap').hidden = true;
     for (const b of document.querySelectorAll('.alloc-switch button')) b.onclick = () => select(b.dataset.alloc).catch(fail);
     $('#step').onclick = () => { setRunning(false); try { step(); } catch (e) { fail(e); } };
@@ -395,7 +427,6 @@
     $('#refresh-map').onclick = () => { refreshMap(); render({ sample: false }); };
     $('#live-map').onchange = () => { if ($('#live-map').checked && mapDirty) { refreshMap(); render({ sample: false }); } };
     $('#compare').onclick = () => compare();
-    for (const r of document.querySelectorAll('input[name=workload]')) r.onchange = () => { $('#cmp-workload').value = r.value; };
     document.body.dataset.running = '0';
     select('alligator').catch(fail);
   }
