@@ -72,6 +72,7 @@ describe('heap page in Chromium (demo/web)', function () {
           waste: tr.querySelector('[data-col=waste]').textContent,
         });
       }
+      out.greyed = [...document.querySelectorAll('.card.na')].map((c) => c.dataset.stat);
       out.steps = document.querySelector('#steps').textContent;
       out.ops = document.querySelector('#opcount').textContent;
       out.hasCard = !!card('heapBytes');
@@ -106,6 +107,7 @@ describe('heap page in Chromium (demo/web)', function () {
     for (const k of COUNT_CARDS) assert.strictEqual(num(dom.cards[k]), s[k], `card ${k}: page "${dom.cards[k]}", stats() ${s[k]}`);
     assert.strictEqual(num(dom.exact.requestedBytes), mod.requested, 'requested bytes');
     assert.strictEqual(dom.cards.fragmentation, (s.fragmentation * 100).toFixed(1) + ' %', 'fragmentation');
+    assert.deepStrictEqual(dom.greyed, [], 'cards greyed out as "Alligator only" in the Alligator build');
     assert.strictEqual(dom.classes.length, s.classes.length);
     s.classes.forEach((k, i) => {
       const row = dom.classes[i];
@@ -206,6 +208,7 @@ describe('heap page in Chromium (demo/web)', function () {
       assert.strictEqual(num(dom.cards.liveAllocations), mod.live);
       assert.strictEqual(num(dom.exact.requestedBytes), mod.requested);
       assert.strictEqual(dom.exact.minipages, 'Alligator only');
+      assert.deepStrictEqual(dom.greyed, ['minipages', 'largeBlocks', 'freeSpans', 'fragmentation', 'growCount']);
       assert.strictEqual(await page.textContent('#alloc-name'), kind);
       assert.ok(await page.isHidden('#classes'), 'class table shown for a peer');
       assert.ok(await page.isVisible('#map-empty'), 'heap map shown for a peer');

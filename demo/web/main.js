@@ -109,7 +109,7 @@
     for (const c of CARDS) {
       const e = cardEls[c.key];
       const v = s[c.key];
-      const na = v === undefined || (c.only && !isAlligator);
+      const na = v === undefined || (!!c.only && !isAlligator);
       e.el.classList.toggle('na', na);
       if (na) { setText(e.value, '\u2013'); setText(e.exact, 'Alligator only'); continue; }
       if (c.kind === 'bytes') { setText(e.value, bytes(v)); setText(e.exact, int(v) + ' B'); }
