@@ -3,12 +3,12 @@
  * (see mk/web.mk).  It uses only the standard malloc family, so the three
  * builds run exactly the same code on the same pseudo-random sequence.
  *
- * Workloads (app_step(w, n) runs n operations of workload w):
- *   0 churn     small objects (8..256 B) allocated and freed at random
- *   1 random    random sizes 1..10000 B, allocated and freed at random
- *   2 realloc   a few buffers grown by realloc, freed when they get big
- *   3 fragment  adversary: allocate many, free every other, allocate larger
- * app_reset() frees everything.
+ * Workload steps (each runs n operations; app_step(w, n) picks one by number):
+ *   0 app_churn(n)     small objects (8..256 B) allocated and freed at random
+ *   1 app_random(n)    random sizes 1..10000 B, allocated and freed at random
+ *   2 app_realloc(n)   a few buffers grown by realloc, freed when they get big
+ *   3 app_fragment(n)  adversary: allocate many, free every other, allocate larger
+ * app_reset() frees everything; app_seed(s) restarts the random sequence.
  *
  * Numbers for every allocator (the peers have no Module.alligator):
  *   app_heap_bytes()       memory taken through sbrk since the heap base
@@ -148,18 +148,37 @@ static void fragment_op(void) {
   }
 }
 
-EMSCRIPTEN_KEEPALIVE int app_step(int workload, int n) {
-  for (int i = 0; i < n; i++) {
-    switch (workload) {
-    case 0: toggle(churn, 8, 256); break;
-    case 1: toggle(rnd, 1, 10000); break;
-    case 2: grow(); break;
-    case 3: fragment_op(); break;
-    default: return 0;
-    }
-  }
+/* The workload step functions: n operations each; they return n. */
+EMSCRIPTEN_KEEPALIVE int app_churn(int n) {
+  for (int i = 0; i < n; i++) toggle(churn, 8, 256);
   ops_total += (size_t)n;
   return n;
+}
+EMSCRIPTEN_KEEPALIVE int app_random(int n) {
+  for (int i = 0; i < n; i++) toggle(rnd, 1, 10000);
+  ops_total += (size_t)n;
+  return n;
+}
+EMSCRIPTEN_KEEPALIVE int app_realloc(int n) {
+  for (int i = 0; i < n; i++) grow();
+  ops_total += (size_t)n;
+  return n;
+}
+EMSCRIPTEN_KEEPALIVE int app_fragment(int n) {
+  for (int i = 0; i < n; i++) fragment_op();
+  ops_total += (size_t)n;
+  return n;
+}
+
+/* The same by number (0 churn, 1 random, 2 realloc, 3 fragment), for the page. */
+EMSCRIPTEN_KEEPALIVE int app_step(int workload, int n) {
+  switch (workload) {
+  case 0: return app_churn(n);
+  case 1: return app_random(n);
+  case 2: return app_realloc(n);
+  case 3: return app_fragment(n);
+  default: return 0;
+  }
 }
 
 EMSCRIPTEN_KEEPALIVE void app_reset(void) {
