@@ -8,6 +8,7 @@ export NODE_PATH ?= /usr/share/nodejs
 NODE_RUN := $(NODE) --no-experimental-fetch
 
 B    := build
+.DEFAULT_GOAL := all
 CORE := src/size_class.c src/span.c src/large.c src/minipage.c src/malloc.c src/stats.c
 HDRS := $(wildcard src/*.h)
 WARN := -std=c11 -Wall -Wextra -Werror
@@ -20,9 +21,17 @@ ALLIGATOR_WASM_LIB     := $(B)/wasm/liballigator.a
 ALLIGATOR_WASM_LDFLAGS := -sMALLOC=none $(ALLIGATOR_WASM_LIB) --js-library js/library_alligator.js \
                           '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=$$Alligator'
 
+help::
+	@echo "make setup       install what is missing (Debian emscripten, npm packages)"
+	@echo "make host-lib    $(B)/host/liballigator.a (host shim backend)"
+	@echo "make wasm-lib    $(ALLIGATOR_WASM_LIB) (Emscripten backend) for -sMALLOC=none"
+	@echo "make wasm-flags  the link flags for the make route (Emscripten < 3.1.54)"
+	@echo "make test        the whole suite: native C tests, wasm builds, Mocha (same as npm test)"
+	@echo "make demo        build the demo through the port and print its heap statistics"
+
 # Further parts of the build (hello world, fuzzing, benchmark, web page) live in
 # mk/*.mk.  Each may add to TEST_TARGETS (run by `make test`, after the core
-# suite), WASM_TESTS (built before Mocha runs) and HELP_LINES.
+# suite) and WASM_TESTS (built before Mocha runs), and its own `help::` recipe.
 TEST_TARGETS :=
 WASM_TESTS :=
 -include $(sort $(wildcard mk/*.mk))
@@ -30,15 +39,6 @@ WASM_TESTS :=
 .PHONY: all help setup host-lib wasm-lib wasm-flags test test-native test-wasm test-js demo clean
 
 all: host-lib wasm-lib
-
-help:
-	@echo "make setup       install what is missing (Debian emscripten, npm packages)"
-	@echo "make host-lib    $(B)/host/liballigator.a (host shim backend)"
-	@echo "make wasm-lib    $(ALLIGATOR_WASM_LIB) (Emscripten backend) for -sMALLOC=none"
-	@echo "make wasm-flags  the link flags for the make route (Emscripten < 3.1.54)"
-	@echo "make test        the whole suite: native C tests, wasm builds, Mocha (same as npm test)"
-	@echo "make demo        build the demo through the port and print its heap statistics"
-	@$(foreach l,$(HELP_LINES),echo "$(l)";)
 
 setup:
 	@bash scripts/setup.sh
@@ -70,7 +70,8 @@ wasm-flags: wasm-lib
 	@echo "-sMALLOC=none $(abspath $(ALLIGATOR_WASM_LIB)) -I$(abspath src) --js-library $(abspath js/library_alligator.js) '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=\$$Alligator'"
 
 # ---- native tests (host shim) ------------------------------------------------
-NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/misuse $(B)/test/misuse-checked
+NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/misuse $(B)/test/misuse-checked \
+                $(B)/test/threads
 HAVE_M32 := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
 ifeq ($(HAVE_M32),yes)
 NATIVE_TESTS += $(B)/test/model32
@@ -95,6 +96,10 @@ $(B)/test/misuse: test/c/misuse.c $(B)/host/liballigator.a
 $(B)/test/misuse-checked: test/c/misuse.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g -DALLIGATOR_CHECKED -Isrc $< $(CORE) src/heap_host.c -o $@
+
+$(B)/test/threads: test/c/threads.c $(B)/host/liballigator.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -g -pthread -Isrc $< $(B)/host/liballigator.a -o $@
 
 $(B)/test/model32: test/c/model.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
@@ -140,6 +145,14 @@ $(B)/test/misuse-checked-wasm.js: test/c/misuse.c emscripten.py $(CORE) port/hea
 	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py:checked=true \
 	  -O1 -sENVIRONMENT=node -DALLIGATOR_CHECKED $< -o $@
 
+# Emscripten threads (-pthread: the port builds liballigator-mt.a, with the lock).
+$(B)/test/threads-wasm.js: test/c/threads.c emscripten.py $(CORE) port/heap_emscripten.c $(HDRS)
+	@mkdir -p $(@D)
+	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	  -O2 -pthread -sPTHREAD_POOL_SIZE=4 -sEXIT_RUNTIME=1 -sENVIRONMENT=node,worker -sINITIAL_MEMORY=64MB \
+	  $< -o $@
+
+WASM_TESTS += $(B)/test/threads-wasm.js
 WASM_TESTS += $(B)/test/api-port.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js \
               $(B)/test/misuse-wasm.js $(B)/test/misuse-checked-wasm.js
 

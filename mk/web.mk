@@ -31,10 +31,7 @@ web-screenshot: web
 	$(NODE) demo/web/screenshot.js docs/heap-page.png
 
 WASM_TESTS += $(WEB_APPS)
-# `make help` runs `echo "$(l)"` for each word of HELP_LINES, so a line cannot
-# hold a plain space: web_help writes each space as ${IFS%??} (a space in bash).
-web_space := $(subst ,, )
-web_help = $(subst $(web_space),$${IFS%??},$(1))
-HELP_LINES += $(call web_help,make web         the heap page's wasm apps: $(WEB_APPS)) \
-              $(call web_help,make web-serve   build them and serve the heap page on 127.0.0.1 (npm run demo:web; PORT=N)) \
-              $(call web_help,make web-screenshot  docs/heap-page.png: the heap page mid-run (needs Chromium))
+help::
+	@echo "make web         the heap page's wasm apps ($(WEB_DIR))"
+	@echo "make web-serve   build them and serve the heap page on 127.0.0.1 (npm run demo:web; PORT=N)"
+	@echo "make web-screenshot  docs/heap-page.png: the heap page mid-run (needs Chromium)"

@@ -50,7 +50,9 @@ if ((${#optional[@]})); then
   done
 fi
 
-if [ ! -x node_modules/.bin/mocha ]; then
+# npm packages: install when any dev dependency is missing.
+if ! node -e 'const d = require("./package.json").devDependencies || {};
+  for (const n of Object.keys(d)) require.resolve(n + "/package.json", { paths: [process.cwd()] });' 2>/dev/null; then
   echo "alligator setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -38,3 +38,13 @@ for (const [build, checked] of [['misuse-wasm', false], ['misuse-checked-wasm', 
     }
   });
 }
+
+describe('threads in wasm (-pthread: the port builds the locked liballigator-mt.a)', function () {
+  this.timeout(120000);
+  it('4 threads allocate, check and free at once, passing blocks between them', () => {
+    const r = spawnSync(process.execPath, ['--no-experimental-fetch', path.join(BUILD, 'threads-wasm.js'), '4', '50000'],
+      { encoding: 'utf8', timeout: 100000 });
+    assert.match(r.stdout, /threads: 4 threads x 50000 rounds, 0 content errors, 0 heap problems, .*: ok/, r.stdout + r.stderr);
+    assert.strictEqual(r.status, 0);
+  });
+});
