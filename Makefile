@@ -11,6 +11,10 @@ B    := build
 .DEFAULT_GOAL := all
 CORE := src/size_class.c src/span.c src/large.c src/minipage.c src/malloc.c src/stats.c
 HDRS := $(wildcard src/*.h)
+# Everything a build through the port depends on.  The port caches its
+# library by name (as emcc does): the stamp clears that cache when they change.
+PORT_DEPS := $(B)/port-cache/stamp
+PORT_SRCS := emscripten.py js/library_alligator.js $(CORE) $(wildcard port/*.c) $(HDRS)
 WARN := -std=c11 -Wall -Wextra -Werror
 HOST_CFLAGS  ?= -O2 -g
 WASM_CFLAGS  ?= -O2
@@ -57,17 +61,21 @@ $(B)/wasm/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(EMCC) $(WARN) $(WASM_CFLAGS) -Isrc -c $< -o $@
 
-$(B)/wasm/heap_emscripten.o: port/heap_emscripten.c $(HDRS)
+$(B)/wasm/%.o: port/%.c $(HDRS)
 	@mkdir -p $(@D)
-	$(EMCC) $(WARN) $(WASM_CFLAGS) -Isrc -c $< -o $@
+	$(EMCC) $(WARN) $(WASM_CFLAGS) -DALLIGATOR_JS -Isrc -c $< -o $@
 
-$(ALLIGATOR_WASM_LIB): $(CORE:src/%.c=$(B)/wasm/%.o) $(B)/wasm/heap_emscripten.o
+$(ALLIGATOR_WASM_LIB): $(CORE:src/%.c=$(B)/wasm/%.o) $(B)/wasm/heap_emscripten.o $(B)/wasm/stats_js.o
 	emar rcs $@ $^
 
 wasm-lib: $(ALLIGATOR_WASM_LIB)
 
 wasm-flags: wasm-lib
 	@echo "-sMALLOC=none $(abspath $(ALLIGATOR_WASM_LIB)) -I$(abspath src) --js-library $(abspath js/library_alligator.js) '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=\$$Alligator'"
+
+$(PORT_DEPS): $(PORT_SRCS)
+	rm -rf $(B)/port-cache/lib
+	@mkdir -p $(@D) && touch $@
 
 # ---- native tests (host shim) ------------------------------------------------
 NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/misuse $(B)/test/misuse-checked \
@@ -115,9 +123,15 @@ EM_TEST_FLAGS := -O2 -sMODULARIZE -sEXPORT_NAME=createModule -sALLOW_MEMORY_GROW
   -sEXPORTED_FUNCTIONS=_malloc,_free,_calloc,_realloc,_memalign,_aligned_alloc,_posix_memalign,_malloc_usable_size,_reallocarray,_emscripten_builtin_malloc,_emscripten_builtin_free,_emscripten_builtin_memalign,_main
 
 # Through the port file (test/port/use_port.py makes the calls current emcc makes).
-$(B)/test/api-port.js: test/wasm/api.c emscripten.py js/library_alligator.js $(CORE) port/heap_emscripten.c $(HDRS)
+$(B)/test/api-port.js: test/wasm/api.c $(PORT_DEPS)
 	@mkdir -p $(@D)
 	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	  $(EM_TEST_FLAGS) test/wasm/api.c -o $@
+
+# The port's js=false option: no Module.alligator, no code behind it.
+$(B)/test/api-nojs.js: test/wasm/api.c $(PORT_DEPS)
+	@mkdir -p $(@D)
+	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py:js=false \
 	  $(EM_TEST_FLAGS) test/wasm/api.c -o $@
 
 # Through the make route (archive + flags), as with Emscripten 3.1.6.
@@ -140,20 +154,20 @@ $(B)/test/misuse-wasm.js: test/c/misuse.c $(ALLIGATOR_WASM_LIB)
 	@mkdir -p $(@D)
 	$(EMCC) -O1 -sENVIRONMENT=node -Isrc $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
 
-$(B)/test/misuse-checked-wasm.js: test/c/misuse.c emscripten.py $(CORE) port/heap_emscripten.c $(HDRS)
+$(B)/test/misuse-checked-wasm.js: test/c/misuse.c $(PORT_DEPS)
 	@mkdir -p $(@D)
 	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py:checked=true \
 	  -O1 -sENVIRONMENT=node -DALLIGATOR_CHECKED $< -o $@
 
 # Emscripten threads (-pthread: the port builds liballigator-mt.a, with the lock).
-$(B)/test/threads-wasm.js: test/c/threads.c emscripten.py $(CORE) port/heap_emscripten.c $(HDRS)
+$(B)/test/threads-wasm.js: test/c/threads.c $(PORT_DEPS)
 	@mkdir -p $(@D)
 	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
 	  -O2 -pthread -sPTHREAD_POOL_SIZE=4 -sEXIT_RUNTIME=1 -sENVIRONMENT=node,worker -sINITIAL_MEMORY=64MB \
 	  $< -o $@
 
 WASM_TESTS += $(B)/test/threads-wasm.js
-WASM_TESTS += $(B)/test/api-port.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js \
+WASM_TESTS += $(B)/test/api-port.js $(B)/test/api-nojs.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js \
               $(B)/test/misuse-wasm.js $(B)/test/misuse-checked-wasm.js
 
 test-wasm: $(WASM_TESTS)
@@ -167,7 +181,7 @@ test: setup
 	@$(foreach t,$(TEST_TARGETS),$(MAKE) --no-print-directory $(t) &&) true
 
 # ---- demo ------------------------------------------------------------------------
-$(B)/demo/demo.js: demo/demo.c emscripten.py js/library_alligator.js $(CORE) port/heap_emscripten.c $(HDRS)
+$(B)/demo/demo.js: demo/demo.c $(PORT_DEPS)
 	@mkdir -p $(@D)
 	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
 	  -O2 -sMODULARIZE -sEXPORT_NAME=createDemo -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node,web \

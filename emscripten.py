@@ -29,14 +29,18 @@ SOURCES = [
   'src/malloc.c',
   'src/stats.c',
   'port/heap_emscripten.c',
+  'port/stats_js.c',
 ]
+
 
 OPTIONS = {
   'checked': 'true: the checked build (double free, foreign pointers and overflows abort with a message); default false',
+  'js': 'false: leave out Module.alligator (the JS statistics layer) and the code behind it; default true',
 }
 
 opts = {
   'checked': False,
+  'js': True,
 }
 
 
@@ -55,6 +59,7 @@ def _threads(settings):
 def get_lib_name(settings):
   return ('liballigator' +
           ('-checked' if opts['checked'] else '') +
+          ('' if opts['js'] else '-nojs') +
           ('-mt' if _threads(settings) else '') +
           '.a')
 
@@ -64,6 +69,8 @@ def get(ports, settings, shared):
     flags = ['-O2', '-std=c11', '-Wall', '-Wextra']
     if opts['checked']:
       flags.append('-DALLIGATOR_CHECKED')
+    if opts['js']:
+      flags.append('-DALLIGATOR_JS')  # the backend then links port/stats_js.c
     if _threads(settings):
       flags.append('-pthread')
     ports.build_port(ROOT, final, 'alligator',
@@ -79,9 +86,10 @@ def clear(ports, settings, shared):
 
 
 def linker_setup(ports, settings):
-  # Module.alligator (heap statistics in JS).
-  settings.JS_LIBRARIES += [os.path.join(ROOT, 'js', 'library_alligator.js')]
-  settings.DEFAULT_LIBRARY_FUNCS_TO_INCLUDE += ['$Alligator']
+  # Module.alligator (heap statistics in JS) and the C functions it calls.
+  if opts['js']:
+    settings.JS_LIBRARIES += [os.path.join(ROOT, 'js', 'library_alligator.js')]
+    settings.DEFAULT_LIBRARY_FUNCS_TO_INCLUDE += ['$Alligator']
 
 
 def process_args(ports):

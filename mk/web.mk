@@ -8,7 +8,7 @@ WEB_FLAGS := -O2 -sMODULARIZE -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web \
 
 .PHONY: web web-serve web-screenshot
 
-$(WEB_DIR)/alligator.js: demo/web/app.c emscripten.py js/library_alligator.js $(CORE) port/heap_emscripten.c $(HDRS)
+$(WEB_DIR)/alligator.js: demo/web/app.c $(PORT_DEPS)
 	@mkdir -p $(@D)
 	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
 	  $(WEB_FLAGS) -sEXPORT_NAME=createAlligatorApp demo/web/app.c -o $@

@@ -57,4 +57,12 @@ void *al_backend_sbrk(size_t increment) {
 }
 
 void alligator_host_set_limit(size_t bytes) { (void)bytes; }
+
+#ifdef ALLIGATOR_JS
+/* With the JS layer (the port's default, and `make wasm-lib`), the backend
+ * pulls in port/stats_js.c, whose exports Module.alligator calls.  Without it
+ * (js=false) a program carries none of that code. */
+extern const char alligator_js_linked;
+__attribute__((used)) static const char *const js_anchor = &alligator_js_linked;
+#endif
 #endif

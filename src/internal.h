@@ -194,6 +194,9 @@ void *al_backend_sbrk(size_t increment);
 /* ---- misuse and locking ----------------------------------------------- */
 enum { AL_ERR_DOUBLE_FREE = 1, AL_ERR_INVALID_POINTER, AL_ERR_CORRUPTION, AL_ERR_OVERFLOW };
 void al_report(int kind, const void *p, const char *what);
+/* snprintf for the few formats messages use (%s %c %d %u %x %08x %zu %p), so
+ * that Alligator pulls no printf into a wasm module.  Returns the length. */
+size_t al_format(char *out, size_t cap, const char *fmt, ...);
 
 #include "lock.h"
 

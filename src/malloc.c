@@ -42,18 +42,15 @@
 /* align: a power of two.  n: what the block must hold (checked builds add
  * their canary room before calling this). */
 static void *alloc_raw(size_t n, size_t align, int zero) {
-  void *p;
-  if (al_likely(align <= AL_GRANULE)) {
-    if (al_likely(n <= AL_SMALL_MAX)) return al_small_alloc(al_class_of(n), zero);
-    return al_large_alloc(n, AL_GRANULE, zero);
+  size_t need = n;
+  if (al_unlikely(align > AL_GRANULE) && n <= AL_SMALL_MAX)
+    need = (n ? n : 1) + align - AL_GRANULE; /* room to align inside a segment (no overflow: n is small) */
+  if (al_likely(need <= AL_SMALL_MAX)) {
+    void *p = al_small_alloc(al_class_of(need), zero);
+    /* a memalign result lies inside its segment; free rounds back down */
+    return align > AL_GRANULE && p ? (void *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1)) : p;
   }
-  size_t need = (n ? n : 1) + align - AL_GRANULE; /* p must stay inside the segment, even for n = 0 */
-  if (n <= AL_SMALL_MAX && need <= AL_SMALL_MAX) {
-    /* a segment with room to align inside it; free rounds back down */
-    p = al_small_alloc(al_class_of(need), zero);
-    return p ? (void *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1)) : NULL;
-  }
-  return al_large_alloc(n, align, zero);
+  return al_large_alloc(n, align > AL_GRANULE ? align : AL_GRANULE, zero);
 }
 
 /* Bytes from p to the end of its segment or block. */

@@ -11,37 +11,28 @@ al_inline void al_note_alloc(size_t bytes) {
   if (al_g.in_use_bytes > al_g.peak_in_use_bytes) al_g.peak_in_use_bytes = al_g.in_use_bytes;
 }
 
-/* A segment of class c from the class's current MiniPage, or NULL (ENOMEM). */
+/* A segment of class c, or NULL (ENOMEM).  Inline: pop the current page's
+ * free vector.  Out of line (al_small_alloc_slow): a never-used segment, or
+ * another page. */
 al_inline void *al_small_alloc(unsigned c, int zero) {
   span_t *s = al_g.cur[c];
-  if (al_likely(s != NULL)) {
+  unsigned idx;
+  if (al_likely(s != NULL) && (idx = s->top) != STACK_EMPTY) {
     unsigned size = al_class_size[c];
-    unsigned idx = s->top;
-    unsigned char *seg;
-    int clean;
-    if (idx != STACK_EMPTY) {               /* pop the free vector */
-      seg = al_section(s) + idx * size;
-      uint64_t bit = 1ull << (idx & 63);
-      if (al_unlikely(idx >= s->hwm || (s->bits[idx >> 6] & bit))) return al_small_alloc_slow(c, zero);
+    unsigned char *seg = al_section(s) + idx * size;
+    uint64_t bit = 1ull << (idx & 63);
+    if (al_likely(idx < s->hwm && !(s->bits[idx >> 6] & bit))) {
       s->top = seg[0];
       s->bits[idx >> 6] |= bit;
-      clean = 0;
+      s->used++;
+      al_g.class_used[c]++;
+      al_note_alloc(size);
 #ifdef ALLIGATOR_CHECKED
       if (al_check_poison_broken(seg, size)) al_report(AL_ERR_CORRUPTION, seg, "malloc: a freed block was written to");
 #endif
-    } else if (s->hwm < al_class_slots[c]) { /* a segment never handed out */
-      idx = s->hwm++;
-      seg = al_section(s) + idx * size;
-      s->bits[idx >> 6] |= 1ull << (idx & 63);
-      clean = (s->head & HEAD_FRESH) != 0;
-    } else {
-      return al_small_alloc_slow(c, zero);
+      if (zero) memset(seg, 0, size);
+      return seg;
     }
-    s->used++;
-    al_g.class_used[c]++;
-    al_note_alloc(size);
-    if (zero && !clean) memset(seg, 0, size);
-    return seg;
   }
   return al_small_alloc_slow(c, zero);
 }

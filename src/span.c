@@ -273,12 +273,11 @@ size_t al_span_largest_free(void) {
       (*errors)++;                                         \
       if (report) {                                        \
         char msg_[160];                                    \
-        snprintf(msg_, sizeof msg_, __VA_ARGS__);          \
+        al_format(msg_, sizeof msg_, __VA_ARGS__);          \
         report(ctx, msg_);                                 \
       }                                                    \
     }                                                      \
   } while (0)
-#include <stdio.h>
 
 void al_span_check(al_check_fn report, void *ctx, int *errors) {
   size_t spans = 0, units = 0;

@@ -1,6 +1,6 @@
 /* Statistics (O(classes)), the heap check and heap map (O(heap)), and the
  * misuse reporter. */
-#include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #if !defined(_WIN32)
 #include <unistd.h>
@@ -54,7 +54,7 @@ void alligator_stats(alligator_stats_t *st) {
       errors++;                                     \
       if (report) {                                 \
         char msg_[160];                             \
-        snprintf(msg_, sizeof msg_, __VA_ARGS__);   \
+        al_format(msg_, sizeof msg_, __VA_ARGS__);   \
         report(ctx, msg_);                          \
       }                                             \
     }                                               \
@@ -215,23 +215,6 @@ size_t alligator_heap_map(alligator_span_info *out, size_t max) {
   return m.n;
 }
 
-/* ---- for js/library_alligator.js ------------------------------------------ */
-#ifdef __EMSCRIPTEN__
-#include <emscripten/emscripten.h>
-_Static_assert(sizeof(size_t) != 4 || offsetof(alligator_stats_t, fragmentation) == 4 * (15 + 4 * AL_NCLASSES) + 4,
-               "js/library_alligator.js reads the stats at these offsets");
-/* Statistics into a static buffer: reading them from JS allocates nothing. */
-EMSCRIPTEN_KEEPALIVE alligator_stats_t *alligator_stats_js(void) {
-  static alligator_stats_t st;
-  alligator_stats(&st);
-  return &st;
-}
-EMSCRIPTEN_KEEPALIVE int alligator_validate_js(void) { return alligator_validate(NULL, NULL); }
-EMSCRIPTEN_KEEPALIVE size_t alligator_heap_map_js(alligator_span_info *out, size_t max) {
-  return alligator_heap_map(out, max);
-}
-#endif
-
 /* ---- misuse --------------------------------------------------------------- */
 static void default_error(int kind, void *p, const char *message) {
   (void)kind;
@@ -251,10 +234,80 @@ alligator_error_fn alligator_set_error_handler(alligator_error_fn fn) {
   return old;
 }
 
+/* Built by hand, not with al_format: this is linked into every program. */
 void al_report(int kind, const void *p, const char *what) {
-  static const char *const names[] = {"", "double free", "invalid pointer", "heap corruption", "buffer overflow"};
-  char msg[200];
-  const char *name = kind >= 1 && kind <= 4 ? names[kind] : "misuse";
-  snprintf(msg, sizeof msg, "alligator: %s: %p (in %s)\n", name, p, what);
+  static const char *const names[] = {"misuse", "double free", "invalid pointer", "heap corruption", "buffer overflow"};
+  char msg[200], *m = msg, *end = msg + sizeof msg - 2;
+  const char *parts[] = {"alligator: ", names[kind >= 1 && kind <= 4 ? kind : 0], ": 0x", NULL, " (in ", what, ")"};
+  for (unsigned i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+    if (!parts[i]) { /* the address, in hex */
+      uintptr_t a = (uintptr_t)p;
+      int shift = (int)(sizeof a * 8) - 4;
+      while (shift > 0 && !(a >> shift)) shift -= 4;
+      for (; shift >= 0 && m < end; shift -= 4) *m++ = "0123456789abcdef"[(a >> shift) & 15];
+      continue;
+    }
+    for (const char *t = parts[i]; *t && m < end; t++) *m++ = *t;
+  }
+  *m++ = '\n';
+  *m = 0;
   error_fn(kind, (void *)p, msg);
+}
+
+/* ---- a small formatter ---------------------------------------------------- */
+static al_noinline size_t put_num(char *out, size_t at, size_t cap, uintmax_t v, unsigned base, int neg, unsigned width) {
+  char digits[24];
+  unsigned n = 0;
+  do {
+    digits[n++] = "0123456789abcdef"[v % base];
+    v /= base;
+  } while (v);
+  while (n < width) digits[n++] = '0';
+  if (neg) digits[n++] = '-';
+  while (n)
+    if (at + 1 < cap) out[at++] = digits[--n];
+    else n--;
+  return at;
+}
+
+size_t al_format(char *out, size_t cap, const char *fmt, ...) {
+  va_list ap;
+  size_t at = 0;
+  va_start(ap, fmt);
+  for (const char *f = fmt; *f; f++) {
+    if (*f != '%') {
+      if (at + 1 < cap) out[at++] = *f;
+      continue;
+    }
+    unsigned width = 0;
+    f++;
+    while (*f >= '0' && *f <= '9') width = width * 10 + (unsigned)(*f++ - '0');
+    switch (*f) {
+    case 's':
+      for (const char *t = va_arg(ap, const char *); *t; t++)
+        if (at + 1 < cap) out[at++] = *t;
+      break;
+    case 'c':
+      if (at + 1 < cap) out[at++] = (char)va_arg(ap, int);
+      break;
+    case 'd': {
+      int v = va_arg(ap, int);
+      at = put_num(out, at, cap, v < 0 ? 0u - (unsigned)v : (unsigned)v, 10, v < 0, width);
+      break;
+    }
+    case 'u': at = put_num(out, at, cap, va_arg(ap, unsigned), 10, 0, width); break;
+    case 'x': at = put_num(out, at, cap, va_arg(ap, unsigned), 16, 0, width); break;
+    case 'z': f++; at = put_num(out, at, cap, va_arg(ap, size_t), 10, 0, width); break; /* %zu */
+    case 'p':
+      if (at + 2 < cap) out[at++] = '0', out[at++] = 'x';
+      at = put_num(out, at, cap, (uintptr_t)va_arg(ap, void *), 16, 0, width);
+      break;
+    default:
+      if (at + 1 < cap) out[at++] = *f;
+      if (!*f) f--;
+    }
+  }
+  va_end(ap);
+  if (cap) out[at] = 0;
+  return at;
 }
