@@ -237,6 +237,31 @@ for (const route of ['api-port', 'api-make']) {
       keep.forEach((p) => m._free(p));
     });
 
+    it('someone else moving the break (sbrk) starts a new heap segment; both stay usable', () => {
+      const a = m._malloc(100000);
+      const before = m.alligator.stats();
+      const foreign = m._sbrk(12345); // not ours: Alligator must not hand this out
+      assert.notStrictEqual(foreign, -1);
+      m._test_fill(foreign, 0, 12345, 77);
+      const blocks = [];
+      for (let i = 0; i < 20 || m.alligator.stats().heapBytes === before.heapBytes; i++) { // until it grows
+        assert.ok(i < 2000, 'the heap never grew');
+        const p = m._malloc(60000);
+        assert.ok(p);
+        assert.ok(p + 60000 <= foreign || p >= foreign + 12345, `block ${p} overlaps the foreign sbrk memory`);
+        m._test_fill(p, 0, 60000, i);
+        blocks.push(p);
+      }
+      assert.ok(m.alligator.stats().heapBytes > before.heapBytes);
+      assert.strictEqual(m.alligator.validate(), 0);
+      const map = m.alligator.heapMap();
+      assert.ok(map.filter((e) => e.kind === 'end').length >= 2, 'two segments, each closed by an END header');
+      blocks.forEach((p, i) => { assert.strictEqual(m._test_check(p, 60000, i), -1); m._free(p); });
+      m._free(a);
+      assert.strictEqual(m._test_check(foreign, 12345, 77), -1, 'the foreign memory was left alone');
+      assert.strictEqual(m.alligator.validate(), 0);
+    });
+
     it('misuse is caught with the kind of misuse, and the heap stays consistent', () => {
       m._test_catch_misuse(1);
       try {
