@@ -119,12 +119,18 @@ al_inline unsigned al_segment_of(unsigned c, uint32_t off) {
 typedef struct al_state {
   uintptr_t base;           /* grid origin; 0 until the first growth */
   uint32_t  end;            /* unit index of the last segment's END header */
+  /* Pointers we hand out lie in [lo, hi): base + 32 and the last END header
+   * (0, 0 before the first growth).  One compare pair rejects the rest. */
+  uintptr_t lo, hi;
   uint32_t  first_seg;      /* unit index of the first segment's first span */
   uint32_t  bin_summary;    /* bit w set iff bin_bits[w] != 0 */
   uint32_t  bin_bits[AL_NBINWORDS];
   uint32_t  bins[AL_NBINS]; /* head of each bin list (unit index + 1) */
   span_t   *cur[AL_NCLASSES];     /* current MiniPage per class (may be NULL) */
-  uint32_t  partial[AL_NCLASSES]; /* pages with free segments, not current */
+  /* Pages with free segments, not current: a queue, oldest first (the oldest
+   * has had longest to collect frees, so switching to it lasts longest). */
+  uint32_t  partial[AL_NCLASSES];      /* head: unit index + 1, 0 = empty */
+  uint32_t  partial_tail[AL_NCLASSES]; /* tail: unit index + 1 */
   /* statistics, kept exact by every operation (stats.c reads them) */
   size_t heap_bytes;        /* bytes obtained from the backend */
   size_t in_use_bytes;      /* usable bytes of live allocations */
@@ -146,7 +152,7 @@ al_inline span_t *al_span(uint32_t u) {
   return (span_t *)(al_g.base + (uintptr_t)u * AL_UNIT);
 }
 al_inline uint32_t al_unit_of(const void *p) {
-  return (uint32_t)(((uintptr_t)p - al_g.base) / AL_UNIT);
+  return (uint32_t)((uintptr_t)p - al_g.base) / AL_UNIT; /* 32-bit: the heap spans < 4 GiB */
 }
 al_inline uint32_t al_index(const span_t *s) { return al_unit_of(s); }
 al_inline unsigned al_kind(const span_t *s) { return s->head & HEAD_KIND_MASK; }

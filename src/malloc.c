@@ -96,9 +96,9 @@ static void *alloc_locked(size_t n, size_t align, int zero) {
 #endif
 
 /* The header of a pointer we handed out, or NULL after reporting misuse. */
-static span_t *header_of(void *p, const char *who) {
+al_inline span_t *header_of(void *p, const char *who) {
   uintptr_t a = (uintptr_t)p;
-  if (al_unlikely(a < al_g.base + AL_HDR || a >= (uintptr_t)al_span(al_g.end) || !al_g.base)) {
+  if (al_unlikely(a - al_g.lo >= al_g.hi - al_g.lo)) { /* outside [lo, hi), or no heap yet */
     al_report(AL_ERR_INVALID_POINTER, p, who);
     return NULL;
   }

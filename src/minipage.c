@@ -1,7 +1,7 @@
 /* MiniPages: 1-unit spans whose 2 KiB section is cut into same-size segments.
  *
  * Per class: `cur`, the page malloc takes from, and `partial`, a doubly linked
- * list of other pages with free segments.  A page is in exactly one state:
+ * queue of other pages with free segments (taken oldest first).  A page is in exactly one state:
  *   CURRENT  al_g.cur[c] == page (it may be empty: one page per class is kept
  *            to avoid handing a page back and forth to the pool);
  *   PARTIAL  0 < used < slots, on the partial list;
@@ -13,18 +13,21 @@
  */
 #include "minipage.h"
 
+/* Append at the tail of the class's queue of partial pages. */
 static void partial_push(unsigned c, span_t *s) {
-  uint32_t u = al_index(s), h = al_g.partial[c];
-  s->next = h;
-  s->prev = 0;
-  if (h) al_span(h - 1)->prev = u + 1;
-  al_g.partial[c] = u + 1;
+  uint32_t u = al_index(s), t = al_g.partial_tail[c];
+  s->next = 0;
+  s->prev = t;
+  if (t) al_span(t - 1)->next = u + 1;
+  else al_g.partial[c] = u + 1;
+  al_g.partial_tail[c] = u + 1;
 }
 
 static void partial_unlink(unsigned c, span_t *s) {
   if (s->prev) al_span(s->prev - 1)->next = s->next;
   else al_g.partial[c] = s->next;
   if (s->next) al_span(s->next - 1)->prev = s->prev;
+  else al_g.partial_tail[c] = s->prev;
 }
 
 static void page_release(span_t *s, unsigned c) {

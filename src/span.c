@@ -123,6 +123,8 @@ static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
   end->head = al_make_head(KIND_END, 0, HEAD_PREV_FREE);
   end->next = 0;
   al_g.end = u + g;
+  al_g.lo = al_g.base + AL_HDR;
+  al_g.hi = (uintptr_t)end;
   al_span(u)->head = al_make_head(KIND_FREE, g, HEAD_FRESH);
   set_footer(u, g);
   return u;
@@ -178,6 +180,7 @@ static al_noinline uint32_t grow(uint32_t units) {
   ne->head = al_make_head(KIND_END, 0, HEAD_PREV_FREE);
   ne->next = 0;
   al_g.end = e + g;
+  al_g.hi = (uintptr_t)ne;
   al_span(u)->head = al_make_head(KIND_FREE, n, fresh);
   set_footer(u, n);
   return u;

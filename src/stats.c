@@ -179,6 +179,8 @@ int alligator_validate(al_check_fn report, void *ctx) {
       prev = h;
       partial++;
     }
+    CHECK(al_g.partial_tail[c] == prev, "class %u: partial queue tail is %u, its last page %u", c,
+          al_g.partial_tail[c], prev);
   }
   CHECK(partial == t.partial, "partial lists hold %zu pages, %zu pages are partially used", partial, t.partial);
   CHECK(al_g.peak_in_use_bytes >= al_g.in_use_bytes, "peak %zu below in use %zu", al_g.peak_in_use_bytes,
