@@ -204,6 +204,15 @@ void al_report(int kind, const void *p, const char *what);
  * that Alligator pulls no printf into a wasm module.  Returns the length. */
 size_t al_format(char *out, size_t cap, const char *fmt, ...);
 
+/* The heap check's one way to fail: count the problem in *errors and pass its
+ * description to report.  The macros expect `report`, `ctx` and `int *errors`
+ * in scope; the second leaves the function (when going on would mislead). */
+void al_check_fail(al_check_fn report, void *ctx, int *errors, const char *fmt, ...);
+#define AL_CHECK(cond, ...) \
+  do { if (!(cond)) al_check_fail(report, ctx, errors, __VA_ARGS__); } while (0)
+#define AL_CHECK_OR_RETURN(cond, ...) \
+  do { if (!(cond)) { al_check_fail(report, ctx, errors, __VA_ARGS__); return; } } while (0)
+
 #include "lock.h"
 
 #endif

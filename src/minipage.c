@@ -114,44 +114,34 @@ unsigned al_release_empty_pages(void) {
   return released;
 }
 
-#define CHECK(cond, ...)                            \
-  do {                                              \
-    if (!(cond)) {                                  \
-      (*errors)++;                                  \
-      if (report) {                                 \
-        char msg_[160];                             \
-        al_format(msg_, sizeof msg_, __VA_ARGS__);   \
-        report(ctx, msg_);                          \
-      }                                             \
-      return;                                       \
-    }                                               \
-  } while (0)
-
 void al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors) {
   uint32_t u = al_index(s);
-  CHECK(s->cls < AL_NCLASSES, "MiniPage %u: class %u out of range", u, s->cls);
+  AL_CHECK_OR_RETURN(s->cls < AL_NCLASSES, "MiniPage %u: class %u out of range", u, s->cls);
   unsigned c = s->cls, n = al_class_slots[c];
-  CHECK(al_size(s) == 1, "MiniPage %u: size %u units", u, al_size(s));
-  CHECK(s->hwm <= n && s->used <= s->hwm, "MiniPage %u: used %u, hwm %u, slots %u", u, s->used,
+  AL_CHECK_OR_RETURN(al_size(s) == 1, "MiniPage %u: size %u units", u, al_size(s));
+  AL_CHECK_OR_RETURN(s->hwm <= n && s->used <= s->hwm, "MiniPage %u: used %u, hwm %u, slots %u", u, s->used,
         s->hwm, n);
   unsigned inuse = 0;
   for (unsigned i = 0; i < 128; i++) {
     int b = (int)((s->bits[i >> 6] >> (i & 63)) & 1);
-    if (i >= n) CHECK(b, "MiniPage %u: bit %u beyond the %u slots is clear", u, i, n);
-    else if (i >= s->hwm) CHECK(!b, "MiniPage %u: segment %u above hwm %u is marked used", u, i, s->hwm);
+    if (i >= n) {
+      AL_CHECK_OR_RETURN(b, "MiniPage %u: bit %u beyond the %u slots is clear", u, i, n);
+    } else if (i >= s->hwm) {
+      AL_CHECK_OR_RETURN(!b, "MiniPage %u: segment %u above hwm %u is marked used", u, i, s->hwm);
+    }
     else inuse += (unsigned)b;
   }
-  CHECK(inuse == s->used, "MiniPage %u: %u bits set, used says %u", u, inuse, s->used);
+  AL_CHECK_OR_RETURN(inuse == s->used, "MiniPage %u: %u bits set, used says %u", u, inuse, s->used);
   uint64_t seen[2] = {0, 0};
   unsigned count = 0;
   for (unsigned i = s->top; i != STACK_EMPTY; i = al_section(s)[(size_t)i * al_class_size[c]]) {
-    CHECK(i < s->hwm, "MiniPage %u: free vector holds %u >= hwm %u", u, i, s->hwm);
-    CHECK(!((s->bits[i >> 6] >> (i & 63)) & 1), "MiniPage %u: free vector holds used segment %u", u, i);
-    CHECK(!((seen[i >> 6] >> (i & 63)) & 1), "MiniPage %u: free vector loops at %u", u, i);
+    AL_CHECK_OR_RETURN(i < s->hwm, "MiniPage %u: free vector holds %u >= hwm %u", u, i, s->hwm);
+    AL_CHECK_OR_RETURN(!((s->bits[i >> 6] >> (i & 63)) & 1), "MiniPage %u: free vector holds used segment %u", u, i);
+    AL_CHECK_OR_RETURN(!((seen[i >> 6] >> (i & 63)) & 1), "MiniPage %u: free vector loops at %u", u, i);
     seen[i >> 6] |= 1ull << (i & 63);
     count++;
   }
-  CHECK(count == (unsigned)(s->hwm - s->used), "MiniPage %u: free vector has %u entries, expected %u", u, count,
+  AL_CHECK_OR_RETURN(count == (unsigned)(s->hwm - s->used), "MiniPage %u: free vector has %u entries, expected %u", u, count,
         s->hwm - s->used);
-  CHECK(s->used > 0 || s == al_g.cur[c], "MiniPage %u: empty but kept (class %u)", u, c);
+  AL_CHECK_OR_RETURN(s->used > 0 || s == al_g.cur[c], "MiniPage %u: empty but kept (class %u)", u, c);
 }

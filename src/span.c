@@ -270,18 +270,6 @@ size_t al_span_largest_free(void) {
 }
 
 /* ---- heap check ------------------------------------------------------- */
-#define CHECK(cond, ...)                                   \
-  do {                                                     \
-    if (!(cond)) {                                         \
-      (*errors)++;                                         \
-      if (report) {                                        \
-        char msg_[160];                                    \
-        al_format(msg_, sizeof msg_, __VA_ARGS__);          \
-        report(ctx, msg_);                                 \
-      }                                                    \
-    }                                                      \
-  } while (0)
-
 void al_span_check(al_check_fn report, void *ctx, int *errors) {
   size_t spans = 0, units = 0;
   uint32_t summary = 0;
@@ -289,20 +277,20 @@ void al_span_check(al_check_fn report, void *ctx, int *errors) {
     uint32_t prev = 0, limit = 1u << 22;
     for (uint32_t h = al_g.bins[b]; h && limit; h = al_span(h - 1)->next, limit--) {
       span_t *s = al_span(h - 1);
-      CHECK(al_kind(s) == KIND_FREE, "bin %u: span %u is not free (head %08x)", b, h - 1, s->head);
-      CHECK(bin_of(al_size(s)) == b, "bin %u: span %u of %u units belongs in bin %u", b, h - 1,
+      AL_CHECK(al_kind(s) == KIND_FREE, "bin %u: span %u is not free (head %08x)", b, h - 1, s->head);
+      AL_CHECK(bin_of(al_size(s)) == b, "bin %u: span %u of %u units belongs in bin %u", b, h - 1,
             al_size(s), bin_of(al_size(s)));
-      CHECK(s->prev == prev, "bin %u: span %u has a wrong back link", b, h - 1);
+      AL_CHECK(s->prev == prev, "bin %u: span %u has a wrong back link", b, h - 1);
       prev = h;
       spans++;
       units += al_size(s);
     }
     int bit = (al_g.bin_bits[b >> 5] >> (b & 31)) & 1;
-    CHECK(bit == (al_g.bins[b] != 0), "bin %u: bitmap bit %d disagrees with the list", b, bit);
+    AL_CHECK(bit == (al_g.bins[b] != 0), "bin %u: bitmap bit %d disagrees with the list", b, bit);
     if (al_g.bin_bits[b >> 5]) summary |= 1u << (b >> 5);
   }
-  CHECK(summary == al_g.bin_summary, "bin summary %08x, expected %08x", al_g.bin_summary, summary);
-  CHECK(spans == al_g.free_spans, "bins hold %zu spans, counter says %zu", spans, al_g.free_spans);
-  CHECK(units == al_g.free_span_units, "bins hold %zu units, counter says %zu", units,
+  AL_CHECK(summary == al_g.bin_summary, "bin summary %08x, expected %08x", al_g.bin_summary, summary);
+  AL_CHECK(spans == al_g.free_spans, "bins hold %zu spans, counter says %zu", spans, al_g.free_spans);
+  AL_CHECK(units == al_g.free_span_units, "bins hold %zu units, counter says %zu", units,
         al_g.free_span_units);
 }

@@ -1,6 +1,7 @@
 /* Unit checks of the tables and the arithmetic the fast paths trust:
  * size -> class, exact segment division, unit geometry, header layout. */
 #include <stdio.h>
+#include <stdlib.h>
 #include "internal.h"
 
 static int failures;
@@ -13,7 +14,50 @@ static int failures;
     }                                      \
   } while (0)
 
+static int problems;
+static void count(void *ctx, const char *msg) {
+  (void)ctx;
+  (void)msg;
+  problems++;
+}
+/* Corrupt one field, expect the heap check to report it, put it back. */
+#define EXPECT_CAUGHT(what, field, bad)                                              \
+  do {                                                                              \
+    __typeof__(field) saved_ = (field);                                             \
+    (field) = (bad);                                                                \
+    problems = 0;                                                                   \
+    int n_ = alligator_validate(count, NULL);                                       \
+    EXPECT(n_ > 0 && problems == n_, "validate missed: %s", what);                  \
+    (field) = saved_;                                                               \
+    EXPECT(alligator_validate(NULL, NULL) == 0, "validate after restoring: %s", what); \
+  } while (0)
+
+static void check_the_check(void) {
+  char *small = malloc(100), *big = malloc(50000), *gap = malloc(30000), *after = malloc(10);
+  uint32_t gap_unit = al_unit_of(gap); /* taken before the free: only the unit is used after it */
+  free(gap); /* a free span between two large blocks */
+  EXPECT(alligator_validate(NULL, NULL) == 0, "a fresh heap validates");
+  span_t *page = al_span(al_unit_of(small)), *large = al_span(al_unit_of(big));
+  span_t *hole = al_span(gap_unit);
+  EXPECT(al_kind(hole) == KIND_FREE, "the freed block is a free span");
+  EXPECT_CAUGHT("MiniPage used count", page->used, (uint8_t)(page->used + 1));
+  EXPECT_CAUGHT("MiniPage bitmap", page->bits[0], page->bits[0] ^ 2);
+  EXPECT_CAUGHT("MiniPage high-water mark", page->hwm, (uint8_t)(page->hwm + 3));
+  EXPECT_CAUGHT("MiniPage class", page->cls, (uint8_t)(page->cls + 1));
+  EXPECT_CAUGHT("large block data offset", large->next, 4000u);
+  EXPECT_CAUGHT("span magic", large->head, large->head & ~HEAD_MAGIC_MASK);
+  EXPECT_CAUGHT("free span footer", ((uint32_t *)al_span(gap_unit + al_size(hole)))[-1], 7u);
+  EXPECT_CAUGHT("free span bin link", hole->prev, 12345u);
+  EXPECT_CAUGHT("bin bitmap", al_g.bin_summary, al_g.bin_summary ^ 1u);
+  EXPECT_CAUGHT("bytes-in-use counter", al_g.in_use_bytes, al_g.in_use_bytes + 16);
+  EXPECT_CAUGHT("class page counter", al_g.class_pages[0], al_g.class_pages[0] + 1);
+  free(small);
+  free(big);
+  free(after);
+}
+
 int main(void) {
+  check_the_check();
   /* every class fits its section, sizes are granule multiples and increase */
   for (unsigned c = 0; c < AL_NCLASSES; c++) {
     EXPECT(al_class_size[c] % AL_GRANULE == 0, "class %u size %u not a multiple of 16", c, al_class_size[c]);
