@@ -296,7 +296,10 @@ static void growth(rng_t *r, double scale) {
   for (size_t round = 0; round < rounds && !failed; round++) {
     unsigned char *buf[GR_BUFS] = {0};
     size_t len[GR_BUFS] = {0}, cap[GR_BUFS] = {0};
-    size_t target[GR_BUFS] = {(size_t)1 << 20, (size_t)1 << 21, (size_t)3 << 19, (size_t)1 << 23};
+    /* short runs (scale < 1/4: quick mode, instruction counts) grow less far */
+    double t = scale < 0.25 ? scale * 4 : 1;
+    size_t target[GR_BUFS] = {(size_t)(t * (1 << 20)), (size_t)(t * (1 << 21)), (size_t)(t * (3 << 19)),
+                              (size_t)(t * (1 << 23))};
     void *ring[GR_RING] = {0};
     uint32_t ringn[GR_RING] = {0};
     int done = 0;
@@ -614,7 +617,8 @@ static void jfree(jnode *j) {
 static void json(rng_t *r, double scale) {
   sbuf doc = {0};
   sb_putc(&doc, '[');
-  for (unsigned i = 0; i < 1500 && !failed; i++) {
+  unsigned values = scale < 0.1 ? (unsigned)(scale * 15000 + 0.5) + 20 : 1500; /* shorter for short runs */
+  for (unsigned i = 0; i < values && !failed; i++) {
     if (i) sb_putc(&doc, ',');
     gen_value(r, &doc, 0);
   }

@@ -14,7 +14,7 @@
 BENCH_B    := $(B)/bench
 # (the main Makefile sets HAVE_M32 after including mk/*.mk: test it here)
 BENCH_M32  := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
-BENCH_ARCH := $(if $(filter yes,$(BENCH_M32)),-m32,)
+BENCH_ARCH := $(if $(filter yes,$(BENCH_M32)),-m32 -msse2 -mfpmath=sse,)
 EM_ROOT    ?= $(shell em-config EMSCRIPTEN_ROOT 2>/dev/null || echo /usr/share/emscripten)
 EM_SYSLIB  := $(EM_ROOT)/system/lib
 BENCH_OPT  := -O2
@@ -23,7 +23,7 @@ BENCH_ALLOCS := alligator dlmalloc emmalloc
 BENCH_HOST_ALLOCS := alligator dlmalloc emmalloc glibc
 
 # ---- wasm: one module per allocator, same source, same flags ----------------
-BENCH_EMFLAGS := $(BENCH_OPT) $(WARN) -sMODULARIZE -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node,web \
+BENCH_EMFLAGS := $(BENCH_OPT) $(WARN) -sMODULARIZE -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node,web \
   -sEXPORTED_RUNTIME_METHODS=UTF8ToString \
   -sEXPORTED_FUNCTIONS=_bench_wasm_run,_bench_wasm_ops,_bench_wasm_peak_live,_bench_wasm_peak_heap,_bench_wasm_workloads,_bench_wasm_workload_name
 BENCH_WASM_SRC := bench/workloads.c bench/wasm_main.c
