@@ -271,7 +271,7 @@ function codeSize(build) {
   const size = (n) => fs.statSync(path.join(build, 'size', `${n}.wasm`)).size;
   const base = size('baseline');
   const out = { baseline_wasm_bytes: base, total_wasm_bytes: {}, code_size_bytes: {} };
-  for (const a of [...ALLOCS, 'alligator-Oz']) {
+  for (const a of [...ALLOCS, 'alligator-Oz', 'alligator-nojs']) {
     out.total_wasm_bytes[a] = size(a);
     out.code_size_bytes[a] = size(a) - base;
   }

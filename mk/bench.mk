@@ -70,8 +70,8 @@ BENCH_SIZE := $(BENCH_B)/size/baseline.js $(BENCH_ALLOCS:%=$(BENCH_B)/size/%.js)
 
 # ---- host: the same workloads natively (i686 where gcc-multilib is there:
 # 32-bit pointers as in wasm32), plus glibc --------------------------------------
-BENCH_HCFLAGS := $(BENCH_ARCH) $(BENCH_OPT) -g -Wl,-z,now
-BENCH_PEER_CFLAGS := $(BENCH_ARCH) $(BENCH_OPT) -g -w   # third-party sources as shipped: not our warnings
+BENCH_HCFLAGS := $(BENCH_ARCH) $(BENCH_OPT) -g -fno-pie -no-pie -Wl,-z,now
+BENCH_PEER_CFLAGS := $(BENCH_ARCH) $(BENCH_OPT) -g -fno-pie -w   # third-party sources as shipped: not our warnings
 BENCH_HOST_MAIN := bench/workloads.c bench/host/main.c
 
 # Emscripten's dlmalloc.c natively: the prefixed names (dlmalloc, dlfree...),
@@ -99,7 +99,7 @@ $(BENCH_B)/host/emmalloc.o: $(BENCH_B)/host/emmalloc.c bench/host/stub/emscripte
 
 $(BENCH_B)/host/shim.o: bench/host/shim.c bench/host/shim.h
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(BENCH_ARCH) $(BENCH_OPT) -g -c $< -o $@
+	$(CC) $(WARN) $(BENCH_ARCH) $(BENCH_OPT) -g -fno-pie -c $< -o $@
 
 # $(1): suffix ("" timing, "-instr" callgrind), $(2): extra flags
 define BENCH_HOST_RULES
@@ -144,3 +144,10 @@ bench-quick: $(BENCH_WASM) $(BENCH_HOST)
 TEST_TARGETS += bench-quick
 HELP_LINES += make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json,svg}
 HELP_LINES += make bench-quick every allocator runs every workload (small), checksums must agree; no timing
+
+# Alligator without its JS library ($Alligator: Module.alligator stats, heap
+# check and map from JS), through the make route: what the core costs alone.
+$(BENCH_B)/size/alligator-nojs.js: bench/size/empty.c $(ALLIGATOR_WASM_LIB)
+	@mkdir -p $(@D)
+	$(EMCC) -sMALLOC=none $(BENCH_SIZEFLAGS) bench/size/empty.c $(ALLIGATOR_WASM_LIB) -o $@
+BENCH_SIZE += $(BENCH_B)/size/alligator-nojs.js
