@@ -164,13 +164,16 @@ function runHost(o, workloads) {
 }
 
 // ---- exact instruction counts per call: callgrind ---------------------------------
-// Every allocator call is a noinline op_* function; callgrind zeroes its
-// counters on entering one and dumps them on leaving it (--zero-before /
-// --dump-after, all dumps in one file), so each dump's "totals:" line is the
-// instructions of exactly one call (the call, the allocator, its memset/memcpy,
-// and the wrapper's few instructions).  The binary logs each call's kind and
+// In the -instr builds every allocator call is wrapped in callgrind client
+// requests: CALLGRIND_ZERO_STATS just before, CALLGRIND_DUMP_STATS just after
+// (all dumps in one file), so each dump's "totals:" line is the instructions of
+// exactly one call: the call, the allocator, its memset/memcpy, plus the
+// constant cost of the requests, which 8 empty pairs at the start measure and
+// which is subtracted.  The binary logs each call's kind (7 = empty pair) and
 // whether the heap grew during it, in the same order.
-const OPS = ['op_malloc', 'op_free', 'op_realloc', 'op_calloc', 'op_memalign'];
+// (--zero-before/--dump-after=op_* were tried first: callgrind's function
+// entry/exit tracking misses some calls that go through the PLT into libc,
+// which merged several calls into one dump for glibc.)
 const KIND = ['malloc', 'free', 'realloc', 'calloc', 'memalign'];
 
 function callgrind(build, alloc, workload, seed, scale, tmp) {
@@ -179,7 +182,6 @@ function callgrind(build, alloc, workload, seed, scale, tmp) {
   const oplog = path.join(tmp, `${alloc}-${workload}.ops`);
   const args = ['--tool=callgrind', '--combine-dumps=yes', '--dump-line=no', '--dump-instr=no',
     `--callgrind-out-file=${out}`];
-  for (const f of OPS) args.push(`--zero-before=${f}`, `--dump-after=${f}`);
   args.push(exe, workload, String(seed), String(scale), oplog);
   return new Promise((resolve, reject) => {
     const p = spawn('valgrind', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -217,8 +219,12 @@ function summarise(res, kinds, totals) {
   const normal = [], growth = [];
   const perKind = KIND.map(() => []);
   let maxCall = null;
+  const empty = [];
+  for (let i = 0; i < kinds.length; i++) if ((kinds[i] & 15) === 7) empty.push(totals[i]);
+  const overhead = empty.length ? Math.min(...empty) : 0;
   for (let i = 0; i < kinds.length; i++) {
-    const k = kinds[i] & 15, grew = (kinds[i] & 16) !== 0, n = totals[i];
+    const k = kinds[i] & 15, grew = (kinds[i] & 16) !== 0, n = totals[i] - overhead;
+    if (k === 7) continue;
     if (grew) {
       growth.push(n);
       continue;
@@ -231,6 +237,8 @@ function summarise(res, kinds, totals) {
   const mean = (xs) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
   return {
     checksum: res.checksum,
+    instr_request_overhead: overhead,
+    instr_request_overhead_spread: empty.length ? Math.max(...empty) - overhead : null,
     instr_calls: normal.length,
     instr_mean: mean(normal),
     instr_p99: sorted.length ? pct(sorted, 0.99) : null,
@@ -337,14 +345,17 @@ async function full(o) {
     date: new Date().toISOString(),
     machine: machine(o),
     command: 'make bench' + (o.runs !== 5 ? ` BENCH_RUNS=${o.runs}` : '') + (o.scale !== 1 ? ` BENCH_SCALE=${o.scale}` : '') +
-      (o.only ? ` BENCH_ONLY=${o.only.join(',')}` : ''),
+      (o.only ? ` BENCH_ONLY=${o.only.join(',')}` : '') + (o.loaded ? ' BENCH_LOADED=1' : ''),
     settings: { runs: o.runs, scale: o.scale, seed: o.seed, instr_scale: INSTR_SCALE, wasm_flags: '-O2', host_flags: '-O2 -m32' },
     code_size_bytes: prev ? prev.code_size_bytes : {},
     code_size: prev ? prev.code_size : null,
     chromium: prev ? prev.chromium : null,
-    results: prev ? prev.results.filter((r) => !want(r.runtime === 'host' ? 'host' : r.runtime)) : [],
+    // host rows are rebuilt below (merged with the old ones) whenever host or instr runs
+    results: prev ? prev.results.filter((r) => (r.runtime === 'host' ? !(want('host') || want('instr')) : !want(r.runtime))) : [],
     checksum_problems: [],
   };
+  // parts kept from an earlier run (--only): say which command made them
+  if (prev) result.earlier_commands = [...(prev.earlier_commands || []), `${prev.command} (${prev.date})`];
   let workloads = null;
   if (want('size')) {
     const cs = codeSize(o.build);
