@@ -5,7 +5,8 @@
 #                      tables, write bench/results/latest.{json,svg}
 #   make run-wasm      the same
 #   make bench-quick   every allocator runs every workload once, small, and
-#                      the checksums must agree (no timing); part of `make test`
+#                      the checksums must agree (no timing); `make test` runs
+#                      it as the Mocha test test/bench.test.js
 #
 # Knobs: BENCH_RUNS (timed runs per cell, median; default 5), BENCH_SCALE
 # (workload length; default 1), BENCH_ONLY (comma list of node, chromium,
@@ -141,7 +142,9 @@ bench-report:
 bench-quick: $(BENCH_WASM) $(BENCH_HOST)
 	@$(NODE) bench/run.js --quick --build $(BENCH_B)
 
-TEST_TARGETS += bench-quick
+# npm test / make test: the quick mode runs as a Mocha test (test/bench.test.js)
+# once test-wasm has built these.
+WASM_TESTS += $(BENCH_WASM) $(BENCH_HOST)
 HELP_LINES += make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json,svg}
 HELP_LINES += make bench-quick every allocator runs every workload (small), checksums must agree; no timing
 
