@@ -145,8 +145,13 @@ bench-quick: $(BENCH_WASM) $(BENCH_HOST)
 # npm test / make test: the quick mode runs as a Mocha test (test/bench.test.js)
 # once test-wasm has built these.
 WASM_TESTS += $(BENCH_WASM) $(BENCH_HOST)
-HELP_LINES += make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json,svg}
-HELP_LINES += make bench-quick every allocator runs every workload (small), checksums must agree; no timing
+# The main Makefile echoes HELP_LINES word by word: spaces inside a line are
+# no-break spaces (U+00A0), which print as spaces.
+bench_empty :=
+bench_space := $(bench_empty) $(bench_empty)
+bench_help = $(subst $(bench_space), ,$(1))
+HELP_LINES += $(call bench_help,make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json/svg})
+HELP_LINES += $(call bench_help,make bench-quick every allocator runs every workload (small); checksums must agree; no timing)
 
 # Alligator without its JS library ($Alligator: Module.alligator stats, heap
 # check and map from JS), through the make route: what the core costs alone.
