@@ -719,7 +719,7 @@ static void adv_dlmalloc(rng_t *r, double scale) {
  * aligned requests that fail on the first region of each bucket. */
 #define ADV_E 300
 static void adv_emmalloc(rng_t *r, double scale) {
-  size_t rounds = scaled(scale, 4);
+  size_t rounds = scaled(scale, 40);
   for (size_t round = 0; round < rounds && !failed; round++) {
     for (unsigned i = 0; i < ADV_E; i++) {
       adv_an[i] = 40000 + between(r, 0, 2000);
