@@ -1,0 +1,6 @@
+/* bench_heap_bytes / bench_grow_count for the host Alligator build
+ * (-DALLIGATOR_PREFIX, src/heap_host.c backend). */
+#include "../bench.h"
+#include "internal.h"
+size_t bench_heap_bytes(void) { return al_g.heap_bytes; }
+unsigned long bench_grow_count(void) { return (unsigned long)al_g.grow_count; }

@@ -1,0 +1,1 @@
+/* Host stand-in for <emscripten/threading.h> (benchmark only): nothing needed. */

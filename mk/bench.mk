@@ -1,0 +1,161 @@
+# Benchmark (issue 4): Alligator vs Emscripten's dlmalloc and emmalloc (and
+# glibc on the host).  See bench/README.md.
+#
+#   make bench         build everything, run every measurement, print the
+#                      tables, write bench/results/latest.{json,svg}
+#   make run-wasm      the same
+#   make bench-quick   every allocator runs every workload once, small, and
+#                      the checksums must agree (no timing); `make test` runs
+#                      it as the Mocha test test/bench.test.js
+#
+# Knobs: BENCH_RUNS (timed runs per cell, median; default 5), BENCH_SCALE
+# (workload length; default 1), BENCH_ONLY (comma list of node, chromium,
+# host, instr, size), BENCH_LOADED=1 (mark the run as on a loaded machine).
+
+BENCH_B    := $(B)/bench
+# (the main Makefile sets HAVE_M32 after including mk/*.mk: test it here)
+BENCH_M32  := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
+BENCH_ARCH := $(if $(filter yes,$(BENCH_M32)),-m32 -msse2 -mfpmath=sse,)
+EM_ROOT    ?= $(shell em-config EMSCRIPTEN_ROOT 2>/dev/null || echo /usr/share/emscripten)
+EM_SYSLIB  := $(EM_ROOT)/system/lib
+BENCH_OPT  := -O2
+BENCH_SRC  := bench/workloads.c bench/bench.h
+BENCH_ALLOCS := alligator dlmalloc emmalloc
+BENCH_HOST_ALLOCS := alligator dlmalloc emmalloc glibc
+
+# ---- wasm: one module per allocator, same source, same flags ----------------
+BENCH_EMFLAGS := $(BENCH_OPT) $(WARN) -sMODULARIZE -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node,web \
+  -sEXPORTED_RUNTIME_METHODS=UTF8ToString \
+  -sEXPORTED_FUNCTIONS=_bench_wasm_run,_bench_wasm_ops,_bench_wasm_peak_live,_bench_wasm_peak_heap,_bench_wasm_workloads,_bench_wasm_workload_name
+BENCH_WASM_SRC := bench/workloads.c bench/wasm_main.c
+
+$(BENCH_B)/wasm/bench-alligator.js: $(BENCH_SRC) bench/wasm_main.c emscripten.py js/library_alligator.js $(CORE) port/heap_emscripten.c $(HDRS)
+	@mkdir -p $(@D)
+	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	  $(BENCH_EMFLAGS) -sEXPORT_NAME=createBench_alligator $(BENCH_WASM_SRC) -o $@
+
+$(BENCH_B)/wasm/bench-%.js: $(BENCH_SRC) bench/wasm_main.c
+	@mkdir -p $(@D)
+	$(EMCC) -sMALLOC=$* $(BENCH_EMFLAGS) -sEXPORT_NAME=createBench_$* $(BENCH_WASM_SRC) -o $@
+
+BENCH_WASM := $(BENCH_ALLOCS:%=$(BENCH_B)/wasm/bench-%.js)
+
+# ---- code size: a minimal -Oz module exporting the malloc family -----------
+BENCH_SIZEFLAGS := -Oz --no-entry -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node \
+  -sEXPORTED_FUNCTIONS=_malloc,_free,_realloc,_calloc,_memalign
+
+$(BENCH_B)/size/baseline.js: bench/size/bump.c
+	@mkdir -p $(@D)
+	$(EMCC) -sMALLOC=none $(BENCH_SIZEFLAGS) bench/size/bump.c $(EM_SYSLIB)/sbrk.c -o $@
+
+$(BENCH_B)/size/alligator.js: bench/size/empty.c emscripten.py js/library_alligator.js $(CORE) port/heap_emscripten.c $(HDRS)
+	@mkdir -p $(@D)
+	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
+
+# The make route with the library itself compiled at -Oz (for comparison).
+$(BENCH_B)/size/liballigator-Oz.a: $(CORE) port/heap_emscripten.c $(HDRS)
+	@mkdir -p $(@D)/oz
+	for f in $(CORE) port/heap_emscripten.c; do \
+	  $(EMCC) $(WARN) -Oz -Isrc -c $$f -o $(@D)/oz/$$(basename $$f .c).o || exit 1; done
+	emar rcs $@ $(@D)/oz/*.o
+
+$(BENCH_B)/size/alligator-Oz.js: bench/size/empty.c $(BENCH_B)/size/liballigator-Oz.a
+	$(EMCC) -sMALLOC=none $(BENCH_SIZEFLAGS) bench/size/empty.c $(BENCH_B)/size/liballigator-Oz.a -o $@
+
+$(BENCH_B)/size/%.js: bench/size/empty.c
+	@mkdir -p $(@D)
+	$(EMCC) -sMALLOC=$* $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
+
+BENCH_SIZE := $(BENCH_B)/size/baseline.js $(BENCH_ALLOCS:%=$(BENCH_B)/size/%.js) $(BENCH_B)/size/alligator-Oz.js
+
+# ---- host: the same workloads natively (i686 where gcc-multilib is there:
+# 32-bit pointers as in wasm32), plus glibc --------------------------------------
+BENCH_HCFLAGS := $(BENCH_ARCH) $(BENCH_OPT) -g -fno-pie -no-pie -Wl,-z,now
+BENCH_PEER_CFLAGS := $(BENCH_ARCH) $(BENCH_OPT) -g -fno-pie -w   # third-party sources as shipped: not our warnings
+BENCH_HOST_MAIN := bench/workloads.c bench/host/main.c
+
+# Emscripten's dlmalloc.c natively: the prefixed names (dlmalloc, dlfree...),
+# memory from the shim's sbrk, no mmap, no trimming (as in Emscripten).
+$(BENCH_B)/host/dlmalloc.o: $(EM_SYSLIB)/dlmalloc.c bench/host/shim.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_PEER_CFLAGS) -DUSE_DL_PREFIX -DHAVE_MMAP=0 -DHAVE_MORECORE=1 -DMORECORE=bench_sbrk \
+	  -DMORECORE_CANNOT_TRIM=1 -DNO_MALLOC_STATS=1 -include bench/host/shim.h -c $< -o $@
+
+# Emscripten's emmalloc.c natively: its exported names renamed away from the C
+# library's, emscripten headers stubbed (bench/host/stub), and its
+# "max_align_t is 8" assertion dropped (it holds in wasm32, not on i686).
+$(BENCH_B)/host/emmalloc.c: $(EM_SYSLIB)/emmalloc.c
+	@mkdir -p $(@D)
+	sed -e '/static_assert(alignof(max_align_t) == 8/d' $< > $@
+
+EMMALLOC_RENAME := -Dmalloc=emh_malloc -Dfree=emh_free -Dcalloc=emh_calloc -Drealloc=emh_realloc \
+  -Dmemalign=emh_memalign -Daligned_alloc=emh_aligned_alloc -Dposix_memalign=emh_posix_memalign \
+  -Dmalloc_usable_size=emh_malloc_usable_size -Dmallinfo=emh_mallinfo -Dmalloc_trim=emh_malloc_trim \
+  -D__libc_malloc=emh_libc_malloc -D__libc_free=emh_libc_free -D__libc_calloc=emh_libc_calloc \
+  -D__libc_realloc=emh_libc_realloc -Dsbrk=bench_sbrk -DNDEBUG
+
+$(BENCH_B)/host/emmalloc.o: $(BENCH_B)/host/emmalloc.c bench/host/stub/emscripten.h bench/host/shim.h
+	$(CC) $(BENCH_PEER_CFLAGS) $(EMMALLOC_RENAME) -Ibench/host/stub -c $< -o $@
+
+$(BENCH_B)/host/shim.o: bench/host/shim.c bench/host/shim.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(BENCH_ARCH) $(BENCH_OPT) -g -fno-pie -c $< -o $@
+
+# $(1): suffix ("" timing, "-instr" callgrind), $(2): extra flags
+define BENCH_HOST_RULES
+$(BENCH_B)/host/bench-alligator$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_alligator.c $(CORE) src/heap_host.c $(HDRS)
+	@mkdir -p $$(@D)
+	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_ALLIGATOR -DALLIGATOR_PREFIX -Isrc $(BENCH_HOST_MAIN) bench/host/heap_alligator.c $(CORE) src/heap_host.c -o $$@
+$(BENCH_B)/host/bench-dlmalloc$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_peer.c $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o
+	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_DLMALLOC $(BENCH_HOST_MAIN) bench/host/heap_peer.c $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o -o $$@
+$(BENCH_B)/host/bench-emmalloc$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_peer.c $(BENCH_B)/host/emmalloc.o $(BENCH_B)/host/shim.o
+	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_EMMALLOC $(BENCH_HOST_MAIN) bench/host/heap_peer.c $(BENCH_B)/host/emmalloc.o $(BENCH_B)/host/shim.o -o $$@
+$(BENCH_B)/host/bench-glibc$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_glibc.c
+	@mkdir -p $$(@D)
+	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) $(BENCH_HOST_MAIN) bench/host/heap_glibc.c -o $$@
+endef
+$(eval $(call BENCH_HOST_RULES,,))
+$(eval $(call BENCH_HOST_RULES,-instr,-DBENCH_INSTR))
+
+BENCH_HOST  := $(BENCH_HOST_ALLOCS:%=$(BENCH_B)/host/bench-%)
+BENCH_INSTR := $(BENCH_HOST_ALLOCS:%=$(BENCH_B)/host/bench-%-instr)
+
+# ---- targets -------------------------------------------------------------------
+.PHONY: bench run-wasm bench-quick bench-build bench-report
+
+bench-build: $(BENCH_WASM) $(BENCH_SIZE) $(BENCH_HOST) $(BENCH_INSTR)
+
+bench: setup
+	@echo "bench: building (wasm modules, code-size modules, host and callgrind binaries)"
+	@$(MAKE) --no-print-directory bench-build
+	@$(NODE) bench/run.js --build $(BENCH_B) --out bench/results \
+	  $(if $(BENCH_RUNS),--runs $(BENCH_RUNS)) $(if $(BENCH_SCALE),--scale $(BENCH_SCALE)) \
+	  $(if $(BENCH_ONLY),--only $(BENCH_ONLY)) $(if $(BENCH_LOADED),--loaded)
+
+run-wasm: bench
+
+# Tables and chart again from bench/results/latest.json (no measuring).
+bench-report:
+	@$(NODE) bench/report.js bench/results/latest.json
+
+bench-quick: $(BENCH_WASM) $(BENCH_HOST)
+	@$(NODE) bench/run.js --quick --build $(BENCH_B)
+
+# npm test / make test: the quick mode runs as a Mocha test (test/bench.test.js)
+# once test-wasm has built these.
+WASM_TESTS += $(BENCH_WASM) $(BENCH_HOST)
+# The main Makefile echoes HELP_LINES word by word: spaces inside a line are
+# no-break spaces (U+00A0), which print as spaces.
+bench_empty :=
+bench_space := $(bench_empty) $(bench_empty)
+bench_help = $(subst $(bench_space), ,$(1))
+HELP_LINES += $(call bench_help,make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json/svg})
+HELP_LINES += $(call bench_help,make bench-quick every allocator runs every workload (small); checksums must agree; no timing)
+
+# Alligator without its JS library ($Alligator: Module.alligator stats, heap
+# check and map from JS), through the make route: what the core costs alone.
+$(BENCH_B)/size/alligator-nojs.js: bench/size/empty.c $(ALLIGATOR_WASM_LIB)
+	@mkdir -p $(@D)
+	$(EMCC) -sMALLOC=none $(BENCH_SIZEFLAGS) bench/size/empty.c $(ALLIGATOR_WASM_LIB) -o $@
+BENCH_SIZE += $(BENCH_B)/size/alligator-nojs.js
