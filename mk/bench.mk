@@ -48,12 +48,12 @@ $(BENCH_B)/size/baseline.js: bench/size/bump.c
 	@mkdir -p $(@D)
 	$(EMCC) -sMALLOC=none $(BENCH_SIZEFLAGS) bench/size/bump.c $(EM_SYSLIB)/sbrk.c -o $@
 
-$(BENCH_B)/size/alligator.js: bench/size/empty.c emscripten.py js/library_alligator.js $(CORE) port/heap_emscripten.c $(HDRS)
+$(BENCH_B)/size/alligator.js: bench/size/empty.c $(PORT_DEPS)
 	@mkdir -p $(@D)
 	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
 	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
 
-# The make route with the library itself compiled at -Oz (for comparison).
+# The library itself compiled at -Oz, without the JS layer (for comparison).
 $(BENCH_B)/size/liballigator-Oz.a: $(CORE) port/heap_emscripten.c $(HDRS)
 	@mkdir -p $(@D)/oz
 	for f in $(CORE) port/heap_emscripten.c; do \
@@ -145,17 +145,14 @@ bench-quick: $(BENCH_WASM) $(BENCH_HOST)
 # npm test / make test: the quick mode runs as a Mocha test (test/bench.test.js)
 # once test-wasm has built these.
 WASM_TESTS += $(BENCH_WASM) $(BENCH_HOST)
-# The main Makefile echoes HELP_LINES word by word: spaces inside a line are
-# no-break spaces (U+00A0), which print as spaces.
-bench_empty :=
-bench_space := $(bench_empty) $(bench_empty)
-bench_help = $(subst $(bench_space), ,$(1))
-HELP_LINES += $(call bench_help,make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json/svg})
-HELP_LINES += $(call bench_help,make bench-quick every allocator runs every workload (small); checksums must agree; no timing)
+help::
+	@echo "make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json,svg}"
+	@echo "make bench-quick every allocator runs every workload (small); checksums must agree; no timing"
 
-# Alligator without its JS library ($Alligator: Module.alligator stats, heap
-# check and map from JS), through the make route: what the core costs alone.
-$(BENCH_B)/size/alligator-nojs.js: bench/size/empty.c $(ALLIGATOR_WASM_LIB)
+# Alligator without its JS layer (the port's js=false: no Module.alligator, no
+# statistics exports, heap check or heap map): what the allocator costs alone.
+$(BENCH_B)/size/alligator-nojs.js: bench/size/empty.c $(PORT_DEPS)
 	@mkdir -p $(@D)
-	$(EMCC) -sMALLOC=none $(BENCH_SIZEFLAGS) bench/size/empty.c $(ALLIGATOR_WASM_LIB) -o $@
+	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py:js=false \
+	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
 BENCH_SIZE += $(BENCH_B)/size/alligator-nojs.js

@@ -127,6 +127,10 @@ typedef struct al_state {
   uint32_t  bin_bits[AL_NBINWORDS];
   uint32_t  bins[AL_NBINS]; /* head of each bin list (unit index + 1) */
   span_t   *cur[AL_NCLASSES];     /* current MiniPage per class (may be NULL) */
+  /* The one empty MiniPage kept out of the pool, or NULL; it may still be its
+   * class's current page.  Invariant: every other MiniPage has used > 0.
+   * (It may point to a page that has been used since: check used == 0.) */
+  span_t   *spare;
   /* Pages with free segments, not current: a queue, oldest first (the oldest
    * has had longest to collect frees, so switching to it lasts longest). */
   uint32_t  partial[AL_NCLASSES];      /* head: unit index + 1, 0 = empty */
@@ -187,9 +191,9 @@ size_t al_large_room(span_t *s, const void *p);
 /* ---- MiniPages (minipage.c) -------------------------------------------- */
 void *al_small_alloc_slow(unsigned c, int zero);
 void  al_small_free_slow(span_t *s, unsigned c, unsigned used_before);
-/* Before the heap grows: give the empty current pages (at most one per class)
- * back to the pool.  O(classes).  Returns how many were released. */
-unsigned al_release_empty_pages(void);
+/* Before the heap grows: give the spare page back to the pool.  O(1).
+ * Returns 1 if there was one. */
+int al_spare_release(void);
 void  al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors);
 
 /* ---- heap backend (heap_*.c): an sbrk over zero-filled memory ---------- */

@@ -1,15 +1,17 @@
 /* MiniPages: 1-unit spans whose 2 KiB section is cut into same-size segments.
  *
  * Per class: `cur`, the page malloc takes from, and `partial`, a doubly linked
- * queue of other pages with free segments (taken oldest first).  A page is in exactly one state:
- *   CURRENT  al_g.cur[c] == page (it may be empty: one page per class is kept
- *            to avoid handing a page back and forth to the pool);
- *   PARTIAL  0 < used < slots, on the partial list;
- *   FULL     used == slots, on no list (a free makes it PARTIAL).
- * A non-current page whose last segment is freed goes back to the pool at
- * once, where any class or a large block can reuse it.  Empty current pages
- * go back too, all at once, before the heap would grow (so memory grows only
- * when no free memory can serve the request).
+ * queue of other pages with free segments (taken oldest first).  A page is in
+ * exactly one state:
+ *   CURRENT  al_g.cur[c] == page (empty only if it is also the spare);
+ *   PARTIAL  0 < used < slots, on the partial queue;
+ *   FULL     used == slots, on no list (a free makes it PARTIAL);
+ *   SPARE    used == 0, al_g.spare == page, not current, on no list.
+ * A page whose last segment is freed becomes the heap's one spare page (it
+ * stays current if it was), and the previous spare goes back to the pool,
+ * where any class or a large block can reuse it.  A new page is the spare if
+ * there is one.  The spare goes back to the pool before the heap would grow,
+ * so memory grows only when no free memory can serve the request.  All O(1).
  */
 #include "minipage.h"
 
@@ -30,19 +32,54 @@ static void partial_unlink(unsigned c, span_t *s) {
   else al_g.partial_tail[c] = s->prev;
 }
 
-static void page_release(span_t *s, unsigned c) {
-  al_g.class_pages[c]--;
+/* s is empty, not current, on no list: back to the pool. */
+static void page_to_pool(span_t *s) {
+  al_g.class_pages[s->cls]--;
   s->head = (s->head & ~HEAD_KIND_MASK & ~HEAD_FRESH) | KIND_FREE; /* stale pointers now read "free" */
   al_span_give(al_index(s), 1);
 }
 
+/* The spare, if it is still empty, leaves its class (if current there) and is
+ * returned for reuse; NULL otherwise. */
+static span_t *spare_take(void) {
+  span_t *s = al_g.spare;
+  al_g.spare = NULL;
+  if (!s || s->used) return NULL;
+  if (al_g.cur[s->cls] == s) al_g.cur[s->cls] = NULL;
+  return s;
+}
+
+/* s has just become empty (and is on no list): it becomes the spare, and the
+ * previous spare, if still empty, goes back to the pool. */
+static void page_emptied(span_t *s) {
+  span_t *old = al_g.spare != s ? spare_take() : NULL;
+  al_g.spare = s;
+  if (old) page_to_pool(old);
+}
+
+int al_spare_release(void) {
+  span_t *s = spare_take();
+  if (s) page_to_pool(s);
+  return s != NULL;
+}
+
+/* A page for class c: the spare if there is one (no pool round trip), else
+ * one unit from the pool. */
 static span_t *page_new(unsigned c) {
-  int fresh;
-  uint32_t u = al_span_take(1, &fresh);
-  if (u == UINT32_MAX) return NULL;
-  span_t *s = al_span(u);
+  span_t *s = spare_take();
+  uint32_t fresh;
+  if (s) {
+    al_g.class_pages[s->cls]--;
+    fresh = s->hwm ? 0 : s->head & HEAD_FRESH; /* segments handed out before are dirty */
+  } else {
+    int f;
+    uint32_t u = al_span_take(1, &f);
+    if (u == UINT32_MAX) return NULL;
+    s = al_span(u);
+    fresh = f ? HEAD_FRESH : 0;
+  }
   unsigned n = al_class_slots[c];
-  s->head = al_make_head(KIND_MINI, 1, (s->head & HEAD_PREV_FREE) | (fresh ? HEAD_FRESH : 0));
+  s->head = al_make_head(KIND_MINI, 1, (s->head & HEAD_PREV_FREE) | fresh);
   s->next = s->prev = 0;
   s->cls = (uint8_t)c;
   s->used = 0;
@@ -93,25 +130,13 @@ void *al_small_alloc_slow(unsigned c, int zero) {
 /* After a free that filled a hole in a FULL page, or emptied a page. */
 void al_small_free_slow(span_t *s, unsigned c, unsigned used_before) {
   unsigned slots = al_class_slots[c];
-  if (used_before == slots && slots > 1) { /* FULL -> PARTIAL */
-    partial_push(c, s);
+  int current = s == al_g.cur[c];
+  if (used_before == slots && slots > 1) { /* FULL -> PARTIAL (a current page is on no list) */
+    if (!current) partial_push(c, s);
     return;
   }
-  if (used_before != slots) partial_unlink(c, s); /* PARTIAL -> empty */
-  page_release(s, c);
-}
-
-unsigned al_release_empty_pages(void) {
-  unsigned released = 0;
-  for (unsigned c = 0; c < AL_NCLASSES; c++) {
-    span_t *s = al_g.cur[c];
-    if (s && s->used == 0) {
-      al_g.cur[c] = NULL;
-      page_release(s, c);
-      released++;
-    }
-  }
-  return released;
+  if (!current && used_before != slots) partial_unlink(c, s); /* PARTIAL -> empty */
+  page_emptied(s);
 }
 
 void al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors) {
@@ -143,5 +168,5 @@ void al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors) {
   }
   AL_CHECK_OR_RETURN(count == (unsigned)(s->hwm - s->used), "MiniPage %u: free vector has %u entries, expected %u", u, count,
         s->hwm - s->used);
-  AL_CHECK_OR_RETURN(s->used > 0 || s == al_g.cur[c], "MiniPage %u: empty but kept (class %u)", u, c);
+  AL_CHECK_OR_RETURN(s->used > 0 || s == al_g.spare, "MiniPage %u: empty but not the spare (class %u)", u, c);
 }

@@ -64,8 +64,7 @@ al_inline int al_small_free(span_t *s, void *p) {
   s->used = (uint8_t)(used - 1);
   al_g.class_used[c]--;
   al_g.in_use_bytes -= size;
-  if (al_unlikely((used == al_class_slots[c] || used == 1) && s != al_g.cur[c]))
-    al_small_free_slow(s, c, used);
+  if (al_unlikely(used == al_class_slots[c] || used == 1)) al_small_free_slow(s, c, used);
   return 0;
 }
 

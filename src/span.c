@@ -199,7 +199,7 @@ uint32_t al_span_take(uint32_t units, int *fresh) {
     if (fb >= 0) {
       u = al_g.bins[fb] - 1;
       bin_remove(u, al_size(al_span(u)));
-    } else if (al_release_empty_pages()) {
+    } else if (al_spare_release()) {
       return al_span_take(units, fresh); /* the released pages may fit now */
     } else {
       u = grow(units);
