@@ -14,8 +14,9 @@
  *   malloc > 2 KiB           O(1): pool lookup = 2 bit scans over 5 words of
  *                            bin bitmap, one split.
  *   free                     O(1): header = (p - base) / 2080; small: set one
- *                            bit, push the index; a page that empties goes back
- *                            to the pool with at most 2 coalesces.
+ *                            bit, push the index; a page that empties becomes
+ *                            the spare, and the previous spare goes back to
+ *                            the pool with at most 2 coalesces.
  *   realloc                  O(1) plus the copy of min(old, new) bytes when it
  *                            cannot resize in place.
  *   memalign(A)              O(1): at most 2 candidate positions are tried.
@@ -33,7 +34,8 @@
  *     header and at most 128 bytes of tail.
  *   large object of n bytes: ceil((n + 32) / U) * U bytes.
  *   per segment of the heap: one 32-byte END header.
- *   empty MiniPages retained: at most one per class (the class's current page).
+ *   empty MiniPages kept out of the pool: at most one in the whole heap (the
+ *     spare), handed back before the heap grows.
  *   static state: sizeof(al_state), under 1 KiB.
  */
 #ifndef ALLIGATOR_H

@@ -89,7 +89,7 @@ typedef struct span {
    * hwm: segments [hwm, nslots) were never handed out (zero if FRESH). */
   uint8_t cls, used, top, hwm;
   /* MINI only: bit i set = segment i in use; bits >= nslots are always set. */
-  uint64_t bits[2];
+  uint32_t bits[4]; /* 32-bit words: cheap on 32-bit hosts, the same in wasm */
 } span_t;
 
 _Static_assert(sizeof(span_t) == AL_HDR, "span header must be 32 bytes");

@@ -86,8 +86,7 @@ static span_t *page_new(unsigned c) {
   s->top = STACK_EMPTY;
   s->hwm = 0;
   /* bits >= n are permanently "in use" so they are never handed out */
-  s->bits[0] = n >= 64 ? 0 : ~0ull << n;
-  s->bits[1] = n >= 128 ? 0 : n <= 64 ? ~0ull : ~0ull << (n - 64);
+  for (unsigned w = 0; w < 4; w++) s->bits[w] = n >= 32 * (w + 1) ? 0 : n <= 32 * w ? ~0u : ~0u << (n - 32 * w);
   al_g.class_pages[c]++;
   return s;
 }
@@ -96,7 +95,7 @@ static span_t *page_new(unsigned c) {
 static void *take_fresh(span_t *s, unsigned c, int zero) {
   unsigned idx = s->hwm++, size = al_class_size[c];
   unsigned char *seg = al_section(s) + idx * size;
-  s->bits[idx >> 6] |= 1ull << (idx & 63);
+  s->bits[idx >> 5] |= 1u << (idx & 31);
   s->used++;
   al_g.class_used[c]++;
   al_note_alloc(size);
@@ -148,7 +147,7 @@ void al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors) {
         s->hwm, n);
   unsigned inuse = 0;
   for (unsigned i = 0; i < 128; i++) {
-    int b = (int)((s->bits[i >> 6] >> (i & 63)) & 1);
+    int b = (int)((s->bits[i >> 5] >> (i & 31)) & 1);
     if (i >= n) {
       AL_CHECK_OR_RETURN(b, "MiniPage %u: bit %u beyond the %u slots is clear", u, i, n);
     } else if (i >= s->hwm) {
@@ -161,7 +160,7 @@ void al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors) {
   unsigned count = 0;
   for (unsigned i = s->top; i != STACK_EMPTY; i = al_section(s)[(size_t)i * al_class_size[c]]) {
     AL_CHECK_OR_RETURN(i < s->hwm, "MiniPage %u: free vector holds %u >= hwm %u", u, i, s->hwm);
-    AL_CHECK_OR_RETURN(!((s->bits[i >> 6] >> (i & 63)) & 1), "MiniPage %u: free vector holds used segment %u", u, i);
+    AL_CHECK_OR_RETURN(!((s->bits[i >> 5] >> (i & 31)) & 1), "MiniPage %u: free vector holds used segment %u", u, i);
     AL_CHECK_OR_RETURN(!((seen[i >> 6] >> (i & 63)) & 1), "MiniPage %u: free vector loops at %u", u, i);
     seen[i >> 6] |= 1ull << (i & 63);
     count++;

@@ -20,10 +20,10 @@ al_inline void *al_small_alloc(unsigned c, int zero) {
   if (al_likely(s != NULL) && (idx = s->top) != STACK_EMPTY) {
     unsigned size = al_class_size[c];
     unsigned char *seg = al_section(s) + idx * size;
-    uint64_t bit = 1ull << (idx & 63);
-    if (al_likely(idx < s->hwm && !(s->bits[idx >> 6] & bit))) {
+    uint32_t bit = 1u << (idx & 31);
+    if (al_likely(idx < s->hwm && !(s->bits[idx >> 5] & bit))) {
       s->top = seg[0];
-      s->bits[idx >> 6] |= bit;
+      s->bits[idx >> 5] |= bit;
       s->used++;
       al_g.class_used[c]++;
       al_note_alloc(size);
@@ -43,9 +43,9 @@ al_inline int al_small_free(span_t *s, void *p) {
   unsigned c = s->cls;
   uint32_t off = (uint32_t)((unsigned char *)p - al_section(s));
   unsigned idx = al_segment_of(c, off);
-  uint64_t bit = 1ull << (idx & 63);
+  uint32_t bit = 1u << (idx & 31);
   if (al_unlikely(c >= AL_NCLASSES || idx >= s->hwm)) return AL_ERR_INVALID_POINTER;
-  if (al_unlikely(!(s->bits[idx >> 6] & bit))) return AL_ERR_DOUBLE_FREE;
+  if (al_unlikely(!(s->bits[idx >> 5] & bit))) return AL_ERR_DOUBLE_FREE;
   unsigned size = al_class_size[c];
   unsigned char *seg = al_section(s) + idx * size;
 #ifdef ALLIGATOR_CHECKED
@@ -58,7 +58,7 @@ al_inline int al_small_free(span_t *s, void *p) {
   al_check_poison(seg, size);
 #endif
   unsigned used = s->used;
-  s->bits[idx >> 6] &= ~bit;
+  s->bits[idx >> 5] &= ~bit;
   seg[0] = s->top;                           /* push onto the free vector */
   s->top = (uint8_t)idx;
   s->used = (uint8_t)(used - 1);
