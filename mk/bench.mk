@@ -29,7 +29,7 @@ BENCH_EMFLAGS := $(BENCH_OPT) $(WARN) -sMODULARIZE -sNODEJS_CATCH_EXIT=0 -sNODEJ
   -sEXPORTED_FUNCTIONS=_bench_wasm_run,_bench_wasm_ops,_bench_wasm_peak_live,_bench_wasm_peak_heap,_bench_wasm_workloads,_bench_wasm_workload_name
 BENCH_WASM_SRC := bench/workloads.c bench/wasm_main.c
 
-$(BENCH_B)/wasm/bench-alligator.js: $(BENCH_SRC) bench/wasm_main.c emscripten.py js/library_alligator.js $(CORE) port/heap_emscripten.c $(HDRS)
+$(BENCH_B)/wasm/bench-alligator.js: $(BENCH_SRC) bench/wasm_main.c $(PORT_DEPS)
 	@mkdir -p $(@D)
 	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
 	  $(BENCH_EMFLAGS) -sEXPORT_NAME=createBench_alligator $(BENCH_WASM_SRC) -o $@
@@ -54,7 +54,7 @@ $(BENCH_B)/size/alligator.js: bench/size/empty.c $(PORT_DEPS)
 	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
 
 # The library itself compiled at -Oz, without the JS layer (for comparison).
-$(BENCH_B)/size/liballigator-Oz.a: $(CORE) port/heap_emscripten.c $(HDRS)
+$(BENCH_B)/size/liballigator-Oz.a: $(PORT_SRCS)
 	@mkdir -p $(@D)/oz
 	for f in $(CORE) port/heap_emscripten.c; do \
 	  $(EMCC) $(WARN) -Oz -Isrc -c $$f -o $(@D)/oz/$$(basename $$f .c).o || exit 1; done
@@ -106,7 +106,7 @@ $(BENCH_B)/host/shim.o: bench/host/shim.c bench/host/shim.h
 define BENCH_HOST_RULES
 $(BENCH_B)/host/bench-alligator$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_alligator.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $$(@D)
-	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_ALLIGATOR -DALLIGATOR_PREFIX -Isrc $(BENCH_HOST_MAIN) bench/host/heap_alligator.c $(CORE) src/heap_host.c -o $$@
+	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_ALLIGATOR -DALLIGATOR_PREFIX -DALLIGATOR_SINGLE_THREADED -Isrc $(BENCH_HOST_MAIN) bench/host/heap_alligator.c $(CORE) src/heap_host.c -o $$@
 $(BENCH_B)/host/bench-dlmalloc$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_peer.c $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o
 	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_DLMALLOC $(BENCH_HOST_MAIN) bench/host/heap_peer.c $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o -o $$@
 $(BENCH_B)/host/bench-emmalloc$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_peer.c $(BENCH_B)/host/emmalloc.o $(BENCH_B)/host/shim.o

@@ -1,12 +1,13 @@
 /* The allocator lock.  Single-threaded wasm (no -pthread) pays nothing: the
- * lock compiles away.  With Emscripten pthreads, on hosts, and with
+ * lock compiles away (so does a host build with -DALLIGATOR_SINGLE_THREADED).  With Emscripten pthreads, on hosts, and with
  * ALLIGATOR_THREADS defined, one spin lock (C11 atomics, yielding after a few
  * spins) guards all state.  No operation holds it for more than O(1) work
  * plus one heap-backend call. */
 #ifndef ALLIGATOR_LOCK_H
 #define ALLIGATOR_LOCK_H
 
-#if defined(__wasm__) && !defined(__EMSCRIPTEN_PTHREADS__) && !defined(ALLIGATOR_THREADS)
+#if (defined(__wasm__) && !defined(__EMSCRIPTEN_PTHREADS__) && !defined(ALLIGATOR_THREADS)) || \
+    defined(ALLIGATOR_SINGLE_THREADED) /* a host build for one thread, like the wasm build */
 #define AL_LOCK()   ((void)0)
 #define AL_UNLOCK() ((void)0)
 #else
