@@ -131,7 +131,10 @@ void al_small_free_slow(span_t *s, unsigned c, unsigned used_before) {
   unsigned slots = al_class_slots[c];
   int current = s == al_g.cur[c];
   if (used_before == slots && slots > 1) { /* FULL -> PARTIAL (a current page is on no list) */
-    if (!current) partial_push(c, s);
+    span_t *cur = al_g.cur[c];
+    if (current) return;
+    if (!cur || cur->used == slots) al_g.cur[c] = s; /* the current page is full: use this one next */
+    else partial_push(c, s);
     return;
   }
   if (!current && used_before != slots) partial_unlink(c, s); /* PARTIAL -> empty */
