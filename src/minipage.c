@@ -91,18 +91,6 @@ static span_t *page_new(unsigned c) {
   return s;
 }
 
-/* A never-used segment of s (s->hwm < slots). */
-static void *take_fresh(span_t *s, unsigned c, int zero) {
-  unsigned idx = s->hwm++, size = al_class_size[c];
-  unsigned char *seg = al_section(s) + idx * size;
-  s->bits[idx >> 5] |= 1u << (idx & 31);
-  s->used++;
-  al_g.class_used[c]++;
-  al_note_alloc(size);
-  if (zero && !(s->head & HEAD_FRESH)) memset(seg, 0, size);
-  return seg;
-}
-
 void *al_small_alloc_slow(unsigned c, int zero) {
   span_t *s = al_g.cur[c];
   if (s && s->top != STACK_EMPTY) {
@@ -112,18 +100,16 @@ void *al_small_alloc_slow(unsigned c, int zero) {
               "malloc: a freed block was written to (free vector broken)");
     s->top = STACK_EMPTY; /* abandon the rest of this page's free vector */
   }
-  if (s && s->hwm < al_class_slots[c]) return take_fresh(s, c, zero);
   uint32_t h = al_g.partial[c];
   if (h) {
     s = al_span(h - 1);
     partial_unlink(c, s);
-    al_g.cur[c] = s;
-    return al_small_alloc(c, zero); /* a partial page has a free vector */
+  } else {
+    s = page_new(c);
+    if (!s) return NULL;
   }
-  s = page_new(c);
-  if (!s) return NULL;
   al_g.cur[c] = s;
-  return take_fresh(s, c, zero);
+  return al_small_alloc(c, zero); /* a partial page has a free vector, a new one fresh segments */
 }
 
 /* After a free that filled a hole in a FULL page, or emptied a page. */

@@ -12,27 +12,35 @@ al_inline void al_note_alloc(size_t bytes) {
 }
 
 /* A segment of class c, or NULL (ENOMEM).  Inline: pop the current page's
- * free vector.  Out of line (al_small_alloc_slow): a never-used segment, or
- * another page. */
+ * free vector, or take its next never-used segment.  Out of line
+ * (al_small_alloc_slow): another page. */
 al_inline void *al_small_alloc(unsigned c, int zero) {
   span_t *s = al_g.cur[c];
-  unsigned idx;
-  if (al_likely(s != NULL) && (idx = s->top) != STACK_EMPTY) {
-    unsigned size = al_class_size[c];
-    unsigned char *seg = al_section(s) + idx * size;
-    uint32_t bit = 1u << (idx & 31);
-    if (al_likely(idx < s->hwm && !(s->bits[idx >> 5] & bit))) {
+  if (al_likely(s != NULL)) {
+    unsigned size = al_class_size[c], idx = s->top, clean = 0;
+    unsigned char *seg;
+    if (idx != STACK_EMPTY) { /* pop the free vector */
+      seg = al_section(s) + idx * size;
+      uint32_t bit = 1u << (idx & 31);
+      if (al_unlikely(idx >= s->hwm || (s->bits[idx >> 5] & bit))) return al_small_alloc_slow(c, zero);
       s->top = seg[0];
       s->bits[idx >> 5] |= bit;
-      s->used++;
-      al_g.class_used[c]++;
-      al_note_alloc(size);
 #ifdef ALLIGATOR_CHECKED
       if (al_check_poison_broken(seg, size)) al_report(AL_ERR_CORRUPTION, seg, "malloc: a freed block was written to");
 #endif
-      if (zero) memset(seg, 0, size);
-      return seg;
+    } else if (s->hwm < al_class_slots[c]) { /* a segment never handed out */
+      idx = s->hwm++;
+      seg = al_section(s) + idx * size;
+      s->bits[idx >> 5] |= 1u << (idx & 31);
+      clean = s->head & HEAD_FRESH;
+    } else {
+      return al_small_alloc_slow(c, zero);
     }
+    s->used++;
+    al_g.class_used[c]++;
+    al_note_alloc(size);
+    if (zero && !clean) memset(seg, 0, size);
+    return seg;
   }
   return al_small_alloc_slow(c, zero);
 }
