@@ -62,7 +62,6 @@ enum {
   KIND_LARGE = 2,
   KIND_MINI = 3,
   KIND_END = 4,
-  KIND_CACHED = 5, /* the last freed large span, kept out of the bins (al_g.cached) */
 };
 #define HEAD_KIND_MASK 7u
 #define HEAD_PREV_FREE 8u    /* the span just before this one is FREE */
@@ -132,12 +131,6 @@ typedef struct al_state {
    * class's current page.  Invariant: every other MiniPage has used > 0.
    * (It may point to a page that has been used since: check used == 0.) */
   span_t   *spare;
-  /* The last freed large block's span (unit index + 1, 0 = none): kind
-   * CACHED, not in the bins, not coalesced.  A malloc of exactly its size
-   * takes it; the next large free, a failed bin search and a realloc that
-   * wants it hand it to the pool.  So one free+malloc pair of a size costs
-   * no bin or coalescing work.  Neighbours treat it as in use. */
-  uint32_t  cached;
   /* Pages with free segments, not current: a queue, oldest first (the oldest
    * has had longest to collect frees, so switching to it lasts longest). */
   uint32_t  partial[AL_NCLASSES];      /* head: unit index + 1, 0 = empty */
@@ -186,8 +179,6 @@ void al_span_trim(uint32_t u, uint32_t units, uint32_t keep);
 /* Grow the span at u (size `units`) in place to `want` units, using a free
  * right neighbour or heap growth at the end.  Returns 1 on success. */
 int al_span_extend(uint32_t u, uint32_t units, uint32_t want);
-/* The cached span (see al_g.cached) back to the pool.  Returns 1 if there was one. */
-int al_cache_flush(void);
 /* Heap check of the pool: bins hold exactly the free spans, each in its bin. */
 size_t al_span_largest_free(void);
 void al_span_check(al_check_fn report, void *ctx, int *errors);

@@ -34,15 +34,9 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
                : AL_HDR + 2 * align + AL_UNIT;
   if (align > AL_MAX_REQUEST || n + slack > (size_t)AL_MAX_REQUEST + 4 * AL_UNIT) return NULL;
   uint32_t k = units_for(n + slack);
-  int fresh = 0;
-  uint32_t u;
-  if (al_g.cached && align <= AL_GRANULE && al_size(al_span(al_g.cached - 1)) == k) {
-    u = al_g.cached - 1; /* the last freed block had this size: no bin work */
-    al_g.cached = 0;
-  } else {
-    u = al_span_take(k, &fresh);
-    if (u == UINT32_MAX) return NULL;
-  }
+  int fresh;
+  uint32_t u = al_span_take(k, &fresh);
+  if (u == UINT32_MAX) return NULL;
   uintptr_t h = (uintptr_t)al_span(u), p = h + AL_HDR;
   if (align > AL_GRANULE) {
     if (align <= AL_SECTION) {
@@ -84,11 +78,8 @@ void al_large_free(span_t *s, void *p) {
   al_g.large_blocks--;
   al_g.large_units -= k;
   al_g.in_use_bytes -= al_large_room(s, p);
-  /* Keep it as the cached span (stale pointers now read as freed); the one
-   * cached before goes to the pool. */
-  s->head = (s->head & ~HEAD_KIND_MASK) | KIND_CACHED;
-  al_cache_flush();
-  al_g.cached = al_index(s) + 1;
+  s->head = (s->head & ~HEAD_KIND_MASK) | KIND_FREE; /* stale pointers now read "free" */
+  al_span_give(al_index(s), k);
 }
 
 /* Resize in place: shrink by giving whole units back, grow into a free right

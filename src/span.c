@@ -199,8 +199,8 @@ uint32_t al_span_take(uint32_t units, int *fresh) {
     if (fb >= 0) {
       u = al_g.bins[fb] - 1;
       bin_remove(u, al_size(al_span(u)));
-    } else if (al_cache_flush() || al_spare_release()) {
-      return al_span_take(units, fresh); /* the released span or page may fit now */
+    } else if (al_spare_release()) {
+      return al_span_take(units, fresh); /* the released page may fit now */
     } else {
       u = grow(units);
       if (u == NONE) return NONE;
@@ -237,20 +237,9 @@ void al_span_trim(uint32_t u, uint32_t units, uint32_t keep) {
   al_span_give(u + keep, units - keep);
 }
 
-int al_cache_flush(void) {
-  uint32_t c = al_g.cached;
-  if (!c) return 0;
-  al_g.cached = 0;
-  span_t *s = al_span(c - 1);
-  s->head = (s->head & ~HEAD_KIND_MASK) | KIND_FREE;
-  al_span_give(c - 1, al_size(s));
-  return 1;
-}
-
 int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
   uint32_t r = u + units;
   span_t *rs = al_span(r);
-  if (al_kind(rs) == KIND_CACHED && al_cache_flush()) rs = al_span(r); /* free space after all */
   uint32_t extra = want - units, got;
   if (al_kind(rs) == KIND_FREE && al_size(rs) >= extra) {
     got = al_size(rs);

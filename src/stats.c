@@ -32,8 +32,7 @@ static void stats_locked(alligator_stats_t *st) {
   st->live_allocations += al_g.large_blocks;
   st->free_spans = al_g.free_spans;
   st->free_span_bytes = al_g.free_span_units * AL_UNIT;
-  st->free_bytes = st->free_span_bytes + small_free +
-                   (al_g.cached ? (size_t)al_size(al_span(al_g.cached - 1)) * AL_UNIT : 0);
+  st->free_bytes = st->free_span_bytes + small_free;
   st->overhead_bytes = st->heap_bytes - st->in_use_bytes - st->free_bytes;
   st->largest_free_bytes = al_span_largest_free();
   st->oom_count = al_g.oom_count;
@@ -62,7 +61,7 @@ static int walk(visit_fn visit, void *arg, al_check_fn report, void *ctx) {
     for (;;) {
       span_t *s = al_span(u);
       unsigned kind = al_kind(s);
-      if ((s->head & HEAD_MAGIC_MASK) != HEAD_MAGIC || kind == KIND_NONE || kind > KIND_CACHED) {
+      if ((s->head & HEAD_MAGIC_MASK) != HEAD_MAGIC || kind == KIND_NONE || kind > KIND_END) {
         AL_CHECK(0, "unit %u: not a span header (%08x)", u, s->head);
         return count;
       }
@@ -97,7 +96,7 @@ typedef struct {
   al_check_fn report;
   void *ctx;
   int errors;
-  size_t free_spans, free_units, large_blocks, large_units, in_use, partial, cached;
+  size_t free_spans, free_units, large_blocks, large_units, in_use, partial;
   size_t pages[AL_NCLASSES], used[AL_NCLASSES];
 } tally_t;
 
@@ -110,10 +109,6 @@ static void tally(void *arg, span_t *s, uint32_t u) {
   case KIND_FREE:
     t->free_spans++;
     t->free_units += al_size(s);
-    break;
-  case KIND_CACHED:
-    AL_CHECK(al_g.cached == u + 1, "unit %u: a cached span that is not al_g.cached (%u)", u, al_g.cached);
-    t->cached++;
     break;
   case KIND_LARGE:
     AL_CHECK(s->next >= AL_HDR && s->next < AL_UNIT, "large block %u: data offset %u", u, s->next);
@@ -151,7 +146,6 @@ int alligator_validate(al_check_fn report, void *ctx) {
   AL_CHECK(t.large_blocks == al_g.large_blocks && t.large_units == al_g.large_units,
         "walk found %zu large blocks of %zu units, counters say %zu of %zu", t.large_blocks, t.large_units,
         al_g.large_blocks, al_g.large_units);
-  AL_CHECK(t.cached == (al_g.cached != 0), "walk found %zu cached spans, al_g.cached is %u", t.cached, al_g.cached);
   AL_CHECK(t.in_use == al_g.in_use_bytes, "walk found %zu bytes in use, counter says %zu", t.in_use,
         al_g.in_use_bytes);
   size_t partial = 0;
@@ -192,7 +186,7 @@ static void map_visit(void *arg, span_t *s, uint32_t u) {
   if (m->n < m->max) {
     alligator_span_info *e = &m->out[m->n];
     e->address = (size_t)(uintptr_t)s;
-    e->kind = al_kind(s) == KIND_CACHED ? KIND_FREE : al_kind(s); /* free memory, to a viewer */
+    e->kind = al_kind(s);
     e->bytes = e->kind == KIND_END ? AL_HDR : (size_t)al_size(s) * AL_UNIT;
     e->cls = e->kind == KIND_MINI ? s->cls : 0;
     e->used = e->kind == KIND_MINI ? s->used : 0;
