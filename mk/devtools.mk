@@ -1,25 +1,168 @@
 # Developer tools (issue 3): hello world (host, 32-bit, wasm, debuggers),
-# liballigatorc (shared library, LD_PRELOAD), the C API test, WASI builds,
-# and fuzzing (AFL++, libFuzzer, corpus replays under ASan+UBSan and valgrind).
-# Documented in docs/devtools.md.
+# liballigatorc (shared + static library, LD_PRELOAD), the C API test
+# (./c-test, also as wasm32-wasi), and fuzzing (AFL++, libFuzzer, corpus
+# replays under ASan+UBSan and valgrind).  User guide: docs/devtools.md.
 
-# ---- fuzzing ---------------------------------------------------------------
+HELLO         := examples/hello-world/hello.c
+# (the Makefile sets HAVE_M32 after including us)
+DT_M32        := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
+ALLIGATOR_SRC := $(CORE) src/heap_host.c
+
+# ---- hello world -------------------------------------------------------------
+$(B)/hello/hello-host: $(HELLO) $(B)/host/liballigator.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(HOST_CFLAGS) -Isrc $< $(B)/host/liballigator.a -o $@
+
+# 32-bit pointers, like wasm32 (needs gcc-multilib).
+$(B)/hello/hello-host32: $(HELLO) $(ALLIGATOR_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) -m32 $(WARN) $(HOST_CFLAGS) -Isrc $< $(ALLIGATOR_SRC) -o $@
+
+# For debuggers: no optimisation, full debug information, allocator included.
+$(B)/hello/hello-debug: $(HELLO) $(ALLIGATOR_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O0 -g -Isrc $< $(ALLIGATOR_SRC) -o $@
+
+HELLO_HOST := $(B)/hello/hello-host
+ifeq ($(DT_M32),yes)
+HELLO_HOST += $(B)/hello/hello-host32
+endif
+
+hello-world-build-host: $(HELLO_HOST)
+
+hello-world-run-host: hello-world-build-host
+	@for p in $(HELLO_HOST); do echo "+ $$p"; $$p || exit 1; done
+
+# DEBUG_BATCH=1: no prompt; stop at the first malloc, print the backtrace, quit.
+DEBUGGER ?= $(if $(shell command -v lldb),lldb,gdb)
+hello-world-debug-host: $(B)/hello/hello-debug
+	@bash scripts/devtools/debug-host.sh $(DEBUGGER) $(if $(DEBUG_BATCH),batch,interactive) $<
+
+# wasm, through the port file, as an application would build it.
+$(B)/hello/alligator.js: $(HELLO) emscripten.py js/library_alligator.js $(CORE) port/heap_emscripten.c $(HDRS)
+	@mkdir -p $(@D)
+	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	  $(WARN) -O2 -sALLOW_MEMORY_GROWTH=1 $< -o $@
+
+hello-world-build-wasm: $(B)/hello/alligator.js
+
+hello-world-run-wasm: hello-world-build-wasm
+	$(NODE_RUN) $(B)/hello/alligator.js
+
+# Debug builds for Chromium DevTools.  Emscripten 3.1.6 drops DWARF when it
+# writes a source map (wasm-opt --strip-dwarf), so there are two: a source-map
+# build (DevTools shows the C sources by itself) and a DWARF build (for the
+# "C/C++ DevTools Support (DWARF)" extension: variables, types, stepping).
+# The allocator is compiled from source here (not the port's cached -O2
+# archive) so that malloc and free can be stepped into.
+HELLO_DEBUG_FLAGS := $(WARN) -O0 -sALLOW_MEMORY_GROWTH=1 -sMALLOC=none -Isrc $(HELLO) $(CORE) port/heap_emscripten.c \
+  --js-library js/library_alligator.js '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=$$Alligator'
+$(B)/hello/debug/alligator.js: $(HELLO) $(CORE) port/heap_emscripten.c js/library_alligator.js $(HDRS)
+	@mkdir -p $(@D)
+	$(EMCC) -g -gsource-map $(HELLO_DEBUG_FLAGS) -o $(@D)/alligator.html
+$(B)/hello/debug-dwarf/alligator.js: $(HELLO) $(CORE) port/heap_emscripten.c js/library_alligator.js $(HDRS)
+	@mkdir -p $(@D)
+	$(EMCC) -g $(HELLO_DEBUG_FLAGS) -o $(@D)/alligator.html
+
+hello-world-debug-wasm: $(B)/hello/debug/alligator.js $(B)/hello/debug-dwarf/alligator.js
+	@sed 's|@B@|$(B)|g' scripts/devtools/debug-wasm.txt
+
+WASM_TESTS += $(B)/hello/alligator.js $(B)/hello/debug/alligator.js $(B)/hello/debug-dwarf/alligator.js
+
+# ---- liballigatorc: shared and static library for hosts ---------------------
+$(B)/pic/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -g -fPIC -Isrc -c $< -o $@
+
+PIC_OBJS := $(ALLIGATOR_SRC:src/%.c=$(B)/pic/%.o)
+
+liballigatorc.so: $(PIC_OBJS)
+	$(CC) -shared -Wl,-soname,liballigatorc.so -o $@ $^
+
+liballigatorc.a: $(PIC_OBJS)
+	$(AR) rcs $@ $^
+
+liballigatorc-build: liballigatorc.so liballigatorc.a
+
+# ./c-test: the API test against the shared library (found next to it).
+c-test: test/c/test-c.c src/alligator.h liballigatorc.so
+	$(CC) $(WARN) -O2 -g -Isrc $< -L. -lalligatorc '-Wl,-rpath,$$ORIGIN' -o $@
+
+$(B)/c/c-test-static: test/c/test-c.c liballigatorc.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -g -Isrc $< liballigatorc.a -o $@
+
+$(B)/c/c-test32: test/c/test-c.c $(ALLIGATOR_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) -m32 $(WARN) -O2 -g -DALLIGATOR_DEBUG -Isrc $< $(ALLIGATOR_SRC) -o $@
+
+c-test-build: c-test
+
+# A multi-threaded stress program, run with LD_PRELOAD=./liballigatorc.so.
+$(B)/c/thread-stress: test/c/thread-stress.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -g -pthread $< -ldl -o $@
+
+C_TESTS := c-test $(B)/c/c-test-static
+ifeq ($(DT_M32),yes)
+C_TESTS += $(B)/c/c-test32
+endif
+
+# The C test, then real programs on liballigatorc via LD_PRELOAD.
+test-liballigatorc: $(C_TESTS) liballigatorc.so $(B)/c/thread-stress
+	@bash scripts/devtools/test-liballigatorc.sh $(C_TESTS)
+
+# ---- WASI: wasm32-wasi with Alligator instead of wasi-libc's dlmalloc ---------
+WASI_CC      ?= clang
+WASI_SYSROOT ?= $(B)/wasi-sysroot
+WASI_FLAGS   := --target=wasm32-wasi --sysroot=$(WASI_SYSROOT) $(WARN) -O2 -Isrc -Wl,-z,stack-size=1048576
+WASI_ALLIGATOR := $(CORE) src/heap_wasi.c
+
+# Debian's wasi-libc: headers and libraries where clang --sysroot expects them.
+$(WASI_SYSROOT)/.done:
+	@mkdir -p $(WASI_SYSROOT)/lib
+	ln -sfn /usr/include/wasm32-wasi $(WASI_SYSROOT)/include
+	ln -sfn /usr/lib/wasm32-wasi $(WASI_SYSROOT)/lib/wasm32-wasi
+	@touch $@
+
+# Our sources come first on the link line: malloc and __libc_malloc & co. are
+# then defined, and libc.a's dlmalloc.o is never pulled in.
+$(B)/wasi/%.wasm: test/c/%.c $(WASI_ALLIGATOR) $(HDRS) $(WASI_SYSROOT)/.done
+	@mkdir -p $(@D)
+	$(WASI_CC) $(WASI_FLAGS) $< $(WASI_ALLIGATOR) -o $@
+
+$(B)/wasi/hello.wasm: $(HELLO) $(WASI_ALLIGATOR) $(HDRS) $(WASI_SYSROOT)/.done
+	@mkdir -p $(@D)
+	$(WASI_CC) $(WASI_FLAGS) $< $(WASI_ALLIGATOR) -o $@
+
+wasi-build: $(B)/wasi/test-c.wasm $(B)/wasi/model.wasm $(B)/wasi/hello.wasm
+
+# Runs in V8 (Node) with @bjorn3/browser_wasi_shim; also run by Mocha.
+wasi-run: wasi-build
+	$(NODE) scripts/devtools/run-wasi.js $(B)/wasi/test-c.wasm
+
+WASM_TESTS += $(B)/wasi/test-c.wasm $(B)/wasi/model.wasm $(B)/wasi/hello.wasm
+
+# ---- fuzzing -------------------------------------------------------------------
 FUZZ_SRC     := fuzz/alligator_fuzz.c
-FUZZ_DEPS    := $(FUZZ_SRC) $(CORE) src/heap_host.c $(HDRS)
+FUZZ_DEPS    := $(FUZZ_SRC) $(ALLIGATOR_SRC) $(HDRS)
 FUZZ_SECONDS ?= 300
 AFL_CC       ?= afl-clang-fast
 AFL_FUZZ     ?= afl-fuzz
 FUZZ_OUT     ?= fuzz/afl_out
-# The allocator and the harness both instrumented; assertions on.
-FUZZ_CFLAGS  := $(WARN) -O2 -g -DALLIGATOR_PREFIX -DALLIGATOR_DEBUG -Isrc
+FUZZ_INPUTS   = $(wildcard fuzz/corpus/* fuzz/regressions/*)
+# Always the prefixed build: the harness's own stdio never touches the heap
+# under test, and sanitizers see Alligator as ordinary code.  Assertions on.
+FUZZ_CFLAGS  := $(WARN) -g -DALLIGATOR_PREFIX -DALLIGATOR_DEBUG -Isrc
 
+# AFL++: allocator and harness both instrumented by afl-clang-fast.
 $(B)/fuzz/afl-harness: $(FUZZ_DEPS)
 	@mkdir -p $(@D)
-	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) $(FUZZ_SRC) $(CORE) src/heap_host.c -o $@
+	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) -O2 $(FUZZ_SRC) $(ALLIGATOR_SRC) -o $@
 
 afl-build: $(B)/fuzz/afl-harness
 
-# AFL_SKIP_CPUFREQ: shared machines have no say over the governor.
+# AFL_SKIP_CPUFREQ: shared machines have no say over the CPU governor.
 liballigatorc-fuzz: afl-build
 	@mkdir -p $(FUZZ_OUT)
 	AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
@@ -27,4 +170,66 @@ liballigatorc-fuzz: afl-build
 	  -- $(B)/fuzz/afl-harness @@
 	@bash fuzz/summary.sh $(FUZZ_OUT)
 
-.PHONY: afl-build liballigatorc-fuzz
+# libFuzzer on the same model (clang).
+$(B)/fuzz/libfuzzer: $(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -O1 -DFUZZ_LIBFUZZER -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  $(FUZZ_SRC) $(ALLIGATOR_SRC) -o $@
+
+libfuzzer-build: $(B)/fuzz/libfuzzer
+
+liballigatorc-libfuzzer: $(B)/fuzz/libfuzzer
+	@mkdir -p $(B)/fuzz/libfuzzer-corpus
+	$(B)/fuzz/libfuzzer -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/alligator.dict -timeout=5 \
+	  $(B)/fuzz/libfuzzer-corpus fuzz/corpus
+
+# Replays (no fuzzing time): the committed corpus and regression inputs.
+$(B)/fuzz/replay-asan: $(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	  $(FUZZ_SRC) $(ALLIGATOR_SRC) -o $@
+
+$(B)/fuzz/replay: $(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_CFLAGS) -O1 $(FUZZ_SRC) $(ALLIGATOR_SRC) -o $@
+
+fuzz-replay-asan: $(B)/fuzz/replay-asan $(B)/fuzz/libfuzzer
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/fuzz/replay-asan $(FUZZ_INPUTS)
+	$(B)/fuzz/libfuzzer -runs=0 $(FUZZ_INPUTS) 2>&1 | tail -1
+
+fuzz-replay-valgrind: $(B)/fuzz/replay
+	valgrind -q --error-exitcode=1 --track-origins=yes $(B)/fuzz/replay $(FUZZ_INPUTS)
+
+fuzz-replay: fuzz-replay-asan fuzz-replay-valgrind
+
+# ---- what `make test` runs -----------------------------------------------------
+devtools-test: hello-world-run-host $(B)/hello/hello-debug
+	@bash scripts/devtools/test-debug-host.sh $(DEBUGGER) $(B)/hello/hello-debug
+	@$(MAKE) --no-print-directory test-liballigatorc
+	@$(MAKE) --no-print-directory fuzz-replay
+
+TEST_TARGETS += devtools-test
+
+# The main Makefile echoes HELP_LINES word by word, so the spaces inside a
+# line are no-break spaces (U+00A0): they print as spaces.
+dt_empty :=
+dt_space := $(dt_empty) $(dt_empty)
+dt_help = $(subst $(dt_space), ,$(1))
+HELP_LINES += $(call dt_help,make hello-world-build-host   hello world on the host (64-bit; -m32 too))
+HELP_LINES += $(call dt_help,make hello-world-run-host     run them)
+HELP_LINES += $(call dt_help,make hello-world-build-wasm   hello world as wasm through the port (build/hello/alligator.{js/wasm}))
+HELP_LINES += $(call dt_help,make hello-world-run-wasm     run it in Node)
+HELP_LINES += $(call dt_help,make hello-world-debug-host   lldb (or gdb) on a -O0 -g build; DEBUG_BATCH=1: backtrace at malloc)
+HELP_LINES += $(call dt_help,make hello-world-debug-wasm   DWARF and source-map builds; how to debug them in Chromium)
+HELP_LINES += $(call dt_help,make liballigatorc-build      liballigatorc.so and liballigatorc.a (host backend; thread-safe))
+HELP_LINES += $(call dt_help,make c-test-build             ./c-test: the C API test on liballigatorc.so)
+HELP_LINES += $(call dt_help,make test-liballigatorc       c-test; python3 / sort / threads under LD_PRELOAD=./liballigatorc.so)
+HELP_LINES += $(call dt_help,make wasi-build               test-c / model / hello for wasm32-wasi with Alligator (wasi-run runs test-c))
+HELP_LINES += $(call dt_help,make liballigatorc-fuzz       AFL++ for FUZZ_SECONDS (300) into fuzz/afl_out/)
+HELP_LINES += $(call dt_help,make liballigatorc-libfuzzer  libFuzzer + ASan + UBSan for FUZZ_SECONDS)
+HELP_LINES += $(call dt_help,make fuzz-replay              the fuzz corpus under ASan + UBSan and valgrind (no fuzzing))
+
+.PHONY: hello-world-build-host hello-world-run-host hello-world-debug-host hello-world-build-wasm \
+  hello-world-run-wasm hello-world-debug-wasm liballigatorc-build c-test-build test-liballigatorc wasi-build \
+  wasi-run afl-build liballigatorc-fuzz libfuzzer-build liballigatorc-libfuzzer fuzz-replay fuzz-replay-asan \
+  fuzz-replay-valgrind devtools-test
