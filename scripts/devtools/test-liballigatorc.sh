@@ -62,7 +62,7 @@ else
 fi
 
 # threads (and fork while they run)
-if out=$(timeout 300 env "$PRELOAD" build/c/thread-stress 4 100000 "${FORKS:-0}" 2>&1); then ok "$out"
+if out=$(timeout 300 env "$PRELOAD" build/c/thread-stress 4 100000 "${FORKS:-20}" 2>&1); then ok "$out"
 else echo "$out"; bad "thread-stress under LD_PRELOAD"; fi
 
 echo "liballigatorc: $pass passed, $fail failed"
