@@ -122,7 +122,7 @@ static void test_malloc_free(void) {
   errno = 0;
   CHECK(malloc(opaque(SIZE_MAX)) == NULL && errno == ENOMEM, "malloc(SIZE_MAX): not NULL/ENOMEM");
   errno = 0;
-  CHECK(malloc(opaque(SIZE_MAX / 2)) == NULL && errno == ENOMEM, "malloc(SIZE_MAX/2): not NULL/ENOMEM");
+  CHECK(malloc(opaque((size_t)0xFFF00001u)) == NULL && errno == ENOMEM, "malloc(4 GiB - 1 MiB + 1): not NULL/ENOMEM");
 }
 
 static void test_calloc(void) {
