@@ -200,7 +200,9 @@ $(B)/fuzz/replay: $(FUZZ_DEPS)
 
 fuzz-replay-asan: $(B)/fuzz/replay-asan $(B)/fuzz/libfuzzer
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/fuzz/replay-asan $(FUZZ_INPUTS)
-	$(B)/fuzz/libfuzzer -runs=0 $(FUZZ_INPUTS) 2>&1 | tail -1
+	@$(B)/fuzz/libfuzzer -runs=0 $(FUZZ_INPUTS) > $(B)/fuzz/libfuzzer-replay.log 2>&1 || \
+	  { tail -40 $(B)/fuzz/libfuzzer-replay.log; exit 1; }
+	@echo "libFuzzer build (ASan+UBSan): $$(grep -c '^Executed' $(B)/fuzz/libfuzzer-replay.log) inputs replayed"
 
 fuzz-replay-valgrind: $(B)/fuzz/replay
 	valgrind -q --error-exitcode=1 --track-origins=yes $(B)/fuzz/replay $(FUZZ_INPUTS)
@@ -238,3 +240,9 @@ HELP_LINES += $(call dt_help,make fuzz-replay              the fuzz corpus under
   hello-world-run-wasm hello-world-debug-wasm liballigatorc-build c-test-build test-liballigatorc wasi-build \
   wasi-run afl-build liballigatorc-fuzz libfuzzer-build liballigatorc-libfuzzer fuzz-replay fuzz-replay-asan \
   fuzz-replay-valgrind devtools-test
+
+# Checkouts set up before browser_wasi_shim was a devDependency: setup.sh only
+# runs `npm ci` when mocha is missing.
+node_modules/@bjorn3/browser_wasi_shim/package.json: package.json
+	npm install --no-audit --no-fund --loglevel=error
+WASM_TESTS += node_modules/@bjorn3/browser_wasi_shim/package.json
