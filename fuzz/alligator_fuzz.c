@@ -14,13 +14,19 @@
  *   - calloc memory reads zero; a failed call returns NULL with ENOMEM (or
  *     EINVAL for a bad alignment) and changes nothing;
  *   - alligator_validate() finds no broken invariant (every 16 calls and at
- *     the end), and the statistics count exactly the live blocks.
+ *     the end), and the statistics count exactly the live blocks;
+ *   - memory that another sbrk user took between Alligator's segments (an
+ *     opcode calls the backend directly, as Emscripten code calling sbrk
+ *     would) is never written by the allocator.
  * Any violation prints a line and aborts (a crash for AFL++ and libFuzzer).
  *
  * Input layout: byte 0 picks the heap limit of the host shim (64 KiB to
  * 16 MiB, so out-of-memory paths are fuzzed too and a run stays small);
  * then one call per opcode byte, with its operands in the following bytes
  * (slot, size class and size bytes, alignment).  Missing bytes read as 0.
+ * Opcodes (mod 12): 0-1 malloc, 2 calloc, 3-4 realloc, 5 reallocarray,
+ * 6-7 the aligned family, 8-10 free, 11 validate (with bit 7 set: a foreign
+ * sbrk of 16 B..64 KiB).
  *
  * Drivers (the allocator is always built with -DALLIGATOR_PREFIX, so it
  * runs beside the C library's malloc: the harness's own stdio allocations
@@ -50,6 +56,16 @@ typedef struct {
 } block_t;
 
 static block_t live[SLOTS];
+
+/* Another user of the heap backend (on Emscripten: anything calling sbrk):
+ * its memory sits between Alligator's segments and must never be touched. */
+void *al_backend_sbrk(size_t increment);
+#define FOREIGN 8
+static struct {
+  unsigned char *p;
+  size_t n;
+} foreign[FOREIGN];
+static unsigned nforeign;
 static uint32_t next_id;
 static size_t nlive;
 static size_t base_live; /* live allocations before the input ran */
@@ -131,7 +147,15 @@ static void report(void *ctx, const char *msg) {
   fprintf(stderr, "alligator_fuzz: validate: %s\n", msg);
 }
 
+static void check_foreign(void) {
+  for (unsigned k = 0; k < nforeign; k++)
+    for (size_t i = 0; i < foreign[k].n; i++)
+      if (foreign[k].p[i] != (unsigned char)(0xC3 ^ k ^ i))
+        fail("foreign sbrk memory %p (+%zu): byte %zu was overwritten", (void *)foreign[k].p, foreign[k].n, i);
+}
+
 static void validate(void) {
+  check_foreign();
   int errors = alligator_validate(report, NULL);
   if (errors) fail("alligator_validate found %d problems", errors);
   alligator_stats_t st;
@@ -193,6 +217,7 @@ static void run(const uint8_t *data, size_t size) {
   alligator_stats(&st);
   base_live = st.live_allocations;
   nlive = 0;
+  nforeign = 0;
   memset(live, 0, sizeof live);
 
   for (unsigned ops = 0; r.i < r.n && ops < MAX_OPS; ops++) {
@@ -337,7 +362,17 @@ static void run(const uint8_t *data, size_t size) {
       else alligator_free(NULL);
       break;
     default:
-      validate();
+      if (op & 0x80 && nforeign < FOREIGN) { /* someone else moves the break */
+        size_t n = (size_t)byte(&r) * 256 + 16;
+        unsigned char *f = al_backend_sbrk(n);
+        if (f) {
+          for (size_t i = 0; i < n; i++) f[i] = (unsigned char)(0xC3 ^ nforeign ^ i);
+          foreign[nforeign].p = f;
+          foreign[nforeign++].n = n;
+        }
+      } else {
+        validate();
+      }
       break;
     }
     if (ops % VALIDATE_EVERY == VALIDATE_EVERY - 1) validate();

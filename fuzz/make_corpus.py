@@ -18,6 +18,7 @@ def reallocarray(slot, c, s):   return bytes([5, slot, c]) + s
 def aligned(slot, kind, a, s):  return bytes([6, slot, kind, a]) + s
 def free(slot):                 return bytes([8, slot])
 def validate():                 return bytes([11, 0])
+def foreign(kb):                return bytes([0x83, 0, kb])  # op 11 with bit 7: a foreign sbrk
 
 seeds = {
     'small-classes': bytes([15]) + b''.join(malloc(i, size(SMALL, 100 * i + 1)) for i in range(21))
@@ -39,6 +40,11 @@ seeds = {
            + malloc(7, size(HUGE, 0x100)) + malloc(8, size(OVERFLOW, 0)) + free(0) + malloc(9, size(SMALL, 40)),
     'reallocarray': bytes([31]) + reallocarray(0, 4, size(SMALL, 100)) + reallocarray(0, 200, size(K64, 600))
                     + reallocarray(0, 2, size(OVERFLOW, 5)) + reallocarray(0, 0, size(TINY, 1)),
+    'foreign-sbrk': bytes([63]) + malloc(0, size(UNITS, 3, 16)) + foreign(1) + malloc(1, size(K64, 60000))
+                    + foreign(200) + malloc(2, size(SMALL, 500)) + realloc(1, size(M1, 40000)) + free(0)
+                    + foreign(0) + realloc(2, size(K64, 50000)) + validate() + free(1) + malloc(3, size(UNITS, 40, 16)),
+    'foreign-small': bytes([4]) + b''.join(malloc(i, size(SMALL, 700 + i)) + foreign(i * 17) for i in range(6))
+                     + b''.join(free(i) for i in range(6)) + validate(),
 }
 
 rng = random.Random(3)
