@@ -86,17 +86,22 @@ liballigatorc.a: $(PIC_OBJS)
 
 liballigatorc-build: liballigatorc.so liballigatorc.a
 
+# clang (14) treats malloc as writing no memory of the program, errno
+# included, and folds `errno = 0; malloc(huge) ... errno == ENOMEM` to false;
+# the API test is compiled without builtins so it sees what malloc really did.
+TESTC_CFLAGS := $(WARN) -O2 -g -fno-builtin -Isrc
+
 # ./c-test: the API test against the shared library (found next to it).
 c-test: test/c/test-c.c src/alligator.h liballigatorc.so
-	$(CC) $(WARN) -O2 -g -Isrc $< -L. -lalligatorc '-Wl,-rpath,$$ORIGIN' -o $@
+	$(CC) $(TESTC_CFLAGS) $< -L. -lalligatorc '-Wl,-rpath,$$ORIGIN' -o $@
 
 $(B)/c/c-test-static: test/c/test-c.c liballigatorc.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) -O2 -g -Isrc $< liballigatorc.a -o $@
+	$(CC) $(TESTC_CFLAGS) $< liballigatorc.a -o $@
 
 $(B)/c/c-test32: test/c/test-c.c $(ALLIGATOR_SRC) $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) -m32 $(WARN) -O2 -g -DALLIGATOR_DEBUG -Isrc $< $(ALLIGATOR_SRC) -o $@
+	$(CC) -m32 $(TESTC_CFLAGS) -DALLIGATOR_DEBUG $< $(ALLIGATOR_SRC) -o $@
 
 c-test-build: c-test
 
@@ -117,9 +122,7 @@ test-liballigatorc: $(C_TESTS) liballigatorc.so $(B)/c/thread-stress
 # ---- WASI: wasm32-wasi with Alligator instead of wasi-libc's dlmalloc ---------
 WASI_CC      ?= clang
 WASI_SYSROOT ?= $(B)/wasi-sysroot
-# -fno-builtin: on wasi errno is a plain global, and clang 14 treats malloc as
-# touching no user memory, so `errno = 0; malloc(huge); errno == ENOMEM` would
-# be folded to false in the tests.  The program defines malloc itself here.
+# -fno-builtin: as TESTC_CFLAGS (on wasi errno is even a plain global).
 WASI_FLAGS   := --target=wasm32-wasi --sysroot=$(WASI_SYSROOT) $(WARN) -O2 -fno-builtin -Isrc -Wl,-z,stack-size=1048576
 WASI_ALLIGATOR := $(CORE) src/heap_wasi.c
 
