@@ -151,6 +151,13 @@ wasi-run: wasi-build
 
 WASM_TESTS += $(B)/wasi/test-c.wasm $(B)/wasi/model.wasm $(B)/wasi/hello.wasm
 
+# test-c under Emscripten too (the make route: archive + flags).
+$(B)/test/test-c-em.js: test/c/test-c.c $(ALLIGATOR_WASM_LIB) js/library_alligator.js
+	@mkdir -p $(@D)
+	$(EMCC) $(WARN) -O2 -fno-builtin -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -Isrc $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
+
+WASM_TESTS += $(B)/test/test-c-em.js
+
 # ---- fuzzing -------------------------------------------------------------------
 FUZZ_SRC     := fuzz/alligator_fuzz.c
 FUZZ_DEPS    := $(FUZZ_SRC) $(ALLIGATOR_SRC) $(HDRS)

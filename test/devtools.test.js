@@ -84,6 +84,17 @@ describe('hello world (wasm)', function () {
   });
 });
 
+describe('test-c under Emscripten (make route)', function () {
+  this.timeout(60000);
+  it('passes every check, and its allocations are Alligator\'s', function () {
+    const r = runNode(path.join(B, 'test', 'test-c-em.js'));
+    assert.strictEqual(r.code, 0, r.out);
+    assert.doesNotMatch(r.out, /FAIL/);
+    const m = r.out.match(/test-c: (\d+) checks, (\d+) failed/);
+    assert.ok(m && Number(m[1]) > 300 && m[2] === '0', r.out);
+  });
+});
+
 describe('WASI (wasm32-wasi, Alligator instead of wasi-libc malloc)', function () {
   this.timeout(120000);
 
