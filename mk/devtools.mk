@@ -219,6 +219,18 @@ fuzz-replay-valgrind: $(B)/fuzz/replay
 
 fuzz-replay: fuzz-replay-asan fuzz-replay-valgrind
 
+# Line coverage of the allocator by a corpus (gcov), each input in a fresh
+# process as under AFL++:  make fuzz-coverage [FUZZ_COV_INPUTS=fuzz/afl_out/default/queue]
+FUZZ_COV_INPUTS ?= fuzz/corpus
+fuzz-coverage: $(FUZZ_DEPS)
+	@rm -rf $(B)/fuzz/cov && mkdir -p $(B)/fuzz/cov
+	cd $(B)/fuzz/cov && $(CC) -std=c11 -O0 --coverage -DALLIGATOR_PREFIX -DALLIGATOR_DEBUG -I$(CURDIR)/src \
+	  $(addprefix $(CURDIR)/,$(FUZZ_SRC) $(ALLIGATOR_SRC)) -o replay-cov
+	@n=0; for f in $(FUZZ_COV_INPUTS)/*; do [ -f "$$f" ] && $(B)/fuzz/cov/replay-cov "$$f" && n=$$((n + 1)); done; \
+	  echo "$$n inputs replayed"
+	@cd $(B)/fuzz/cov && gcov -n $(patsubst src/%.c,replay-cov-%.gcda,$(ALLIGATOR_SRC)) 2>/dev/null | \
+	  grep -A1 "^File '$(CURDIR)/src/.*\.c'" | grep -v '^--' | paste - - | sed "s|$(CURDIR)/||"
+
 # ---- what `make test` runs -----------------------------------------------------
 devtools-test: hello-world-run-host $(B)/hello/hello-debug
 	@bash scripts/devtools/test-debug-host.sh $(DEBUGGER) $(B)/hello/hello-debug
@@ -244,12 +256,13 @@ HELP_LINES += $(call dt_help,make test-liballigatorc       c-test; python3 / sor
 HELP_LINES += $(call dt_help,make wasi-build               test-c / model / hello for wasm32-wasi with Alligator (wasi-run runs test-c))
 HELP_LINES += $(call dt_help,make liballigatorc-fuzz       AFL++ for FUZZ_SECONDS (300) into fuzz/afl_out/)
 HELP_LINES += $(call dt_help,make liballigatorc-libfuzzer  libFuzzer + ASan + UBSan for FUZZ_SECONDS)
+HELP_LINES += $(call dt_help,make fuzz-coverage            gcov line coverage of src/ by FUZZ_COV_INPUTS (fuzz/corpus))
 HELP_LINES += $(call dt_help,make fuzz-replay              the fuzz corpus under ASan + UBSan and valgrind (no fuzzing))
 
 .PHONY: hello-world-build-host hello-world-run-host hello-world-debug-host hello-world-build-wasm \
   hello-world-run-wasm hello-world-debug-wasm liballigatorc-build c-test-build test-liballigatorc wasi-build \
   wasi-run afl-build liballigatorc-fuzz libfuzzer-build liballigatorc-libfuzzer fuzz-replay fuzz-replay-asan \
-  fuzz-replay-valgrind devtools-test
+  fuzz-replay-valgrind fuzz-coverage devtools-test
 
 # Checkouts set up before browser_wasi_shim was a devDependency: setup.sh only
 # runs `npm ci` when mocha is missing.
