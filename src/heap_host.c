@@ -43,6 +43,17 @@ void *al_backend_sbrk(size_t increment) {
   return old;
 }
 
+/* fork(): the child has only the forking thread.  If another thread held
+ * the lock at that moment, the child would spin on it forever; so the lock
+ * is taken across fork (no operation is half done in the copy) and released
+ * on both sides. */
+#include <pthread.h>
+static void fork_prepare(void) { AL_LOCK(); }
+static void fork_release(void) { AL_UNLOCK(); }
+__attribute__((constructor)) static void register_fork_handlers(void) {
+  pthread_atfork(fork_prepare, fork_release, fork_release);
+}
+
 void alligator_host_set_limit(size_t bytes) {
   AL_LOCK();
   limit = bytes / WASM_PAGE * WASM_PAGE;

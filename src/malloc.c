@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include "minipage.h"
 
-#if defined(__has_include)
+/* wasi-libc has a <malloc.h> without struct mallinfo. */
+#if defined(__has_include) && !defined(__wasi__)
 #if __has_include(<malloc.h>)
 #include <malloc.h>
 #define AL_HAVE_MALLINFO 1
