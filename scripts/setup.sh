@@ -51,8 +51,9 @@ if ((${#optional[@]})); then
 fi
 
 # npm packages: install when any dev dependency is missing.
-if ! node -e 'const d = require("./package.json").devDependencies || {};
-  for (const n of Object.keys(d)) require.resolve(n + "/package.json", { paths: [process.cwd()] });' 2>/dev/null; then
+# (On disk, not require.resolve: a package's "exports" may hide its package.json.)
+if ! node -e 'const fs = require("fs"), d = require("./package.json").devDependencies || {};
+  for (const n of Object.keys(d)) if (!fs.existsSync("node_modules/" + n + "/package.json")) process.exit(1);'; then
   echo "alligator setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
