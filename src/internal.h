@@ -174,6 +174,9 @@ al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_
 uint32_t al_span_take(uint32_t units, int *fresh);
 /* Give units [u, u+units) back to the pool, coalescing with free neighbours. */
 void al_span_give(uint32_t u, uint32_t units);
+/* A used span (a MiniPage or large block) back to the pool.  Its header now
+ * reads FREE, so a stale pointer into it is reported as a double free. */
+void al_span_free(span_t *s);
 /* Shrink the span at u from `units` to `keep` units, giving the tail back. */
 void al_span_trim(uint32_t u, uint32_t units, uint32_t keep);
 /* Grow the span at u (size `units`) in place to `want` units, using a free

@@ -78,8 +78,7 @@ void al_large_free(span_t *s, void *p) {
   al_g.large_blocks--;
   al_g.large_units -= k;
   al_g.in_use_bytes -= al_large_room(s, p);
-  s->head = (s->head & ~HEAD_KIND_MASK) | KIND_FREE; /* stale pointers now read "free" */
-  al_span_give(al_index(s), k);
+  al_span_free(s);
 }
 
 /* Resize in place: shrink by giving whole units back, grow into a free right

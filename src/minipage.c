@@ -35,8 +35,7 @@ static void partial_unlink(unsigned c, span_t *s) {
 /* s is empty, not current, on no list: back to the pool. */
 static void page_to_pool(span_t *s) {
   al_g.class_pages[s->cls]--;
-  s->head = (s->head & ~HEAD_KIND_MASK & ~HEAD_FRESH) | KIND_FREE; /* stale pointers now read "free" */
-  al_span_give(al_index(s), 1);
+  al_span_free(s);
 }
 
 /* The spare, if it is still empty, leaves its class (if current there) and is

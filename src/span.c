@@ -106,11 +106,27 @@ static void *backend_grow(size_t want, size_t need) {
   return r;
 }
 
+/* The first address >= from where a unit can start: on the grid, or (before
+ * the first growth, when the grid has no origin yet) 16-aligned. */
+static uintptr_t grid_start(uintptr_t from) {
+  return al_g.base ? al_g.base + ((from - al_g.base + AL_UNIT - 1) / AL_UNIT) * AL_UNIT
+                   : (from + AL_GRANULE - 1) & ~(uintptr_t)(AL_GRANULE - 1);
+}
+
+/* Close the last segment with an END header at unit e (the span before it is
+ * free): the heap's end and the bound free() checks pointers against. */
+static void set_end(uint32_t e) {
+  span_t *end = al_span(e);
+  end->head = al_make_head(KIND_END, 0, HEAD_PREV_FREE);
+  end->next = 0;
+  al_g.end = e;
+  al_g.hi = (uintptr_t)end;
+}
+
 /* Place a segment on the grid in [lo, hi): a FREE span closed by an END
  * header.  Returns its first unit, or NONE if not even one unit fits. */
 static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
-  uintptr_t start = al_g.base ? al_g.base + ((lo - al_g.base + AL_UNIT - 1) / AL_UNIT) * AL_UNIT
-                              : (lo + AL_GRANULE - 1) & ~(uintptr_t)(AL_GRANULE - 1);
+  uintptr_t start = grid_start(lo);
   al_g.heap_bytes += hi - lo;
   al_g.grow_count++;
   if (start + AL_UNIT + AL_HDR > hi) return NONE;
@@ -119,12 +135,8 @@ static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
   uint32_t u = al_unit_of((void *)start);
   if (al_g.end) al_span(al_g.end)->next = u + 1; /* link the previous segment */
   else al_g.first_seg = u;
-  span_t *end = al_span(u + g);
-  end->head = al_make_head(KIND_END, 0, HEAD_PREV_FREE);
-  end->next = 0;
-  al_g.end = u + g;
+  set_end(u + g);
   al_g.lo = al_g.base + AL_HDR;
-  al_g.hi = (uintptr_t)end;
   al_span(u)->head = al_make_head(KIND_FREE, g, HEAD_FRESH);
   set_footer(u, g);
   return u;
@@ -132,9 +144,7 @@ static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
 
 /* A new segment (the first, or after someone else moved the break). */
 static uint32_t grow_segment(uint32_t units, uintptr_t brk) {
-  uintptr_t start = al_g.base ? al_g.base + ((brk - al_g.base + AL_UNIT - 1) / AL_UNIT) * AL_UNIT
-                              : (brk + AL_GRANULE - 1) & ~(uintptr_t)(AL_GRANULE - 1);
-  size_t pad = start - brk;
+  size_t pad = grid_start(brk) - brk;
   uint32_t g = units > AL_GROW_MIN ? units : AL_GROW_MIN;
   char *r = backend_grow(pad + (size_t)g * AL_UNIT + AL_HDR, pad + (size_t)units * AL_UNIT + AL_HDR);
   if (!r) return NONE;
@@ -176,11 +186,7 @@ static al_noinline uint32_t grow(uint32_t units) {
     u = e - ln;
     n += ln;
   }
-  span_t *ne = al_span(e + g);
-  ne->head = al_make_head(KIND_END, 0, HEAD_PREV_FREE);
-  ne->next = 0;
-  al_g.end = e + g;
-  al_g.hi = (uintptr_t)ne;
+  set_end(e + g);
   al_span(u)->head = al_make_head(KIND_FREE, n, fresh);
   set_footer(u, n);
   return u;
@@ -227,6 +233,11 @@ void al_span_give(uint32_t u, uint32_t units) {
     units += ln;
   }
   make_free(u, units, 0);
+}
+
+void al_span_free(span_t *s) {
+  s->head = (s->head & ~HEAD_KIND_MASK & ~HEAD_FRESH) | KIND_FREE;
+  al_span_give(al_index(s), al_size(s));
 }
 
 void al_span_trim(uint32_t u, uint32_t units, uint32_t keep) {
