@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 CC    ?= cc
 EMCC  ?= emcc
+EMXX  ?= em++
 NODE  ?= node
 # Debian's emcc needs its acorn (NODE_PATH); 3.1.6's loader trips on Node's fetch.
 export NODE_PATH ?= /usr/share/nodejs
@@ -9,28 +10,47 @@ NODE_RUN := $(NODE) --no-experimental-fetch
 
 B    := build
 .DEFAULT_GOAL := all
-CORE := src/size_class.c src/span.c src/large.c src/minipage.c src/malloc.c src/stats.c
+# The allocator core: every src/*.c but the heap backends src/heap_*.c (the
+# same rule as emscripten.py's and the Rust crate's: nothing lists the files).
+CORE := $(filter-out src/heap_%.c,$(sort $(wildcard src/*.c)))
 HDRS := $(wildcard src/*.h)
+# The port's extras (port/*.c, with the Emscripten backend heap_emscripten.c).
+PORT_C := $(sort $(wildcard port/*.c))
 # Everything a build through the port depends on.  The port caches its
 # library by name (as emcc does): the stamp clears that cache when they change.
 PORT_DEPS := $(B)/port-cache/stamp
-PORT_SRCS := emscripten.py js/library_alligator.js $(CORE) $(wildcard port/*.c) $(HDRS)
+PORT_SRCS := emscripten.py js/library_alligator.js $(CORE) $(PORT_C) $(HDRS)
+# A build through the port file, on any Emscripten (test/port/use_port.py runs
+# emcc itself on >= 3.1.54):  $(USE_PORT) [emcc args] --use-port=emscripten.py[:opt=v]
+USE_PORT := python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none
 WARN := -std=c11 -Wall -Wextra -Werror
 HOST_CFLAGS  ?= -O2 -g
 WASM_CFLAGS  ?= -O2
+# gcc-multilib present?  (probed once, here, for every mk/*.mk)
+HAVE_M32 := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
 
-# The route for Emscripten without --use-port (3.1.6): link this archive with
-# these flags.  `make wasm-flags` prints them with absolute paths.
+# The route for Emscripten without --use-port (3.1.6): link one of these
+# archives with these flags.  `make wasm-flags` / `make wasm-flags-mt` print
+# them with absolute paths.  The lock-free archive carries an object compiled
+# without atomics whose name says what to use instead: wasm-ld refuses it in
+# a shared-memory link (-pthread) with "--shared-memory is disallowed by
+# liballigator.a(NOT-THREAD-SAFE--use-liballigator-mt.a-with--pthread.o)".
 ALLIGATOR_WASM_LIB     := $(B)/wasm/liballigator.a
-ALLIGATOR_WASM_LDFLAGS := -sMALLOC=none $(ALLIGATOR_WASM_LIB) --js-library js/library_alligator.js \
-                          '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=$$Alligator'
+ALLIGATOR_WASM_LIB_MT  := $(B)/wasm/liballigator-mt.a
+WASM_FLAGS_OF = -sMALLOC=none $(1) -I$(2)src --js-library $(2)js/library_alligator.js
+ALLIGATOR_WASM_LDFLAGS    := $(call WASM_FLAGS_OF,$(ALLIGATOR_WASM_LIB),)
+ALLIGATOR_WASM_LDFLAGS_MT := -pthread $(call WASM_FLAGS_OF,$(ALLIGATOR_WASM_LIB_MT),)
+ST_MARKER := NOT-THREAD-SAFE--use-liballigator-mt.a-with--pthread
 
 help::
 	@echo "make setup       install what is missing (Debian emscripten, npm packages)"
 	@echo "make host-lib    $(B)/host/liballigator.a (host shim backend)"
-	@echo "make wasm-lib    $(ALLIGATOR_WASM_LIB) (Emscripten backend) for -sMALLOC=none"
-	@echo "make wasm-flags  the link flags for the make route (Emscripten < 3.1.54)"
-	@echo "make test        the whole suite: native C tests, wasm builds, Mocha (same as npm test)"
+	@echo "make wasm-lib    $(ALLIGATOR_WASM_LIB) and $(ALLIGATOR_WASM_LIB_MT) (thread-safe) for -sMALLOC=none"
+	@echo "make wasm-flags     the link flags for the make route (Emscripten < 3.1.54), single-threaded"
+	@echo "make wasm-flags-mt  the same for threads: -pthread and the locked archive (also: wasm-flags THREADS=1)"
+	@echo "make test        set up what is missing, then the whole suite (same as npm test)"
+	@echo "make check       the whole suite without the set-up step"
+	@echo "make release     $(B)/release/: the port as a zip, its SHA-512, the contrib descriptor"
 	@echo "make demo        build the demo through the port and print its heap statistics"
 
 # Further parts of the build (hello world, fuzzing, benchmark, web page) live in
@@ -40,7 +60,7 @@ TEST_TARGETS :=
 WASM_TESTS :=
 -include $(sort $(wildcard mk/*.mk))
 
-.PHONY: all help setup host-lib wasm-lib wasm-flags test test-native test-wasm test-js demo clean
+.PHONY: all help setup host-lib wasm-lib wasm-flags wasm-flags-mt test check test-native test-wasm test-js demo clean
 
 all: host-lib wasm-lib
 
@@ -65,13 +85,37 @@ $(B)/wasm/%.o: port/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(EMCC) $(WARN) $(WASM_CFLAGS) -DALLIGATOR_JS -Isrc -c $< -o $@
 
-$(ALLIGATOR_WASM_LIB): $(CORE:src/%.c=$(B)/wasm/%.o) $(B)/wasm/heap_emscripten.o $(B)/wasm/stats_js.o
+# The thread-safe objects: -pthread (atomics, the lock compiled in).
+$(B)/wasm-mt/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(EMCC) $(WARN) $(WASM_CFLAGS) -pthread -Isrc -c $< -o $@
+
+$(B)/wasm-mt/%.o: port/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(EMCC) $(WARN) $(WASM_CFLAGS) -pthread -DALLIGATOR_JS -Isrc -c $< -o $@
+
+# port/single_threaded.c under the name wasm-ld will print.
+$(B)/wasm/$(ST_MARKER).o: $(B)/wasm/single_threaded.o
+	cp $< $@
+
+WASM_OBJS := $(CORE:src/%.c=%.o) $(PORT_C:port/%.c=%.o)
+$(ALLIGATOR_WASM_LIB): $(addprefix $(B)/wasm/,$(filter-out single_threaded.o,$(WASM_OBJS))) $(B)/wasm/$(ST_MARKER).o
+	@rm -f $@
 	emar rcs $@ $^
 
-wasm-lib: $(ALLIGATOR_WASM_LIB)
+$(ALLIGATOR_WASM_LIB_MT): $(addprefix $(B)/wasm-mt/,$(WASM_OBJS))
+	@rm -f $@
+	emar rcs $@ $^
 
+wasm-lib: $(ALLIGATOR_WASM_LIB) $(ALLIGATOR_WASM_LIB_MT)
+
+# Printed without quotes, so that `emcc app.c $$(make -s wasm-flags)` works as
+# written (the JS library includes itself: no -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE).
 wasm-flags: wasm-lib
-	@echo "-sMALLOC=none $(abspath $(ALLIGATOR_WASM_LIB)) -I$(abspath src) --js-library $(abspath js/library_alligator.js) '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=\$$Alligator'"
+	@echo "$(if $(filter 1 yes,$(THREADS)),-pthread $(call WASM_FLAGS_OF,$(abspath $(ALLIGATOR_WASM_LIB_MT)),$(CURDIR)/),$(call WASM_FLAGS_OF,$(abspath $(ALLIGATOR_WASM_LIB)),$(CURDIR)/))"
+
+wasm-flags-mt: wasm-lib
+	@echo "-pthread $(call WASM_FLAGS_OF,$(abspath $(ALLIGATOR_WASM_LIB_MT)),$(CURDIR)/)"
 
 $(PORT_DEPS): $(PORT_SRCS)
 	rm -rf $(B)/port-cache/lib
@@ -80,7 +124,6 @@ $(PORT_DEPS): $(PORT_SRCS)
 # ---- native tests (host shim) ------------------------------------------------
 NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/misuse $(B)/test/misuse-checked \
                 $(B)/test/threads
-HAVE_M32 := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
 ifeq ($(HAVE_M32),yes)
 NATIVE_TESTS += $(B)/test/model32
 endif
@@ -125,13 +168,13 @@ EM_TEST_FLAGS := -O2 -sMODULARIZE -sEXPORT_NAME=createModule -sALLOW_MEMORY_GROW
 # Through the port file (test/port/use_port.py makes the calls current emcc makes).
 $(B)/test/api-port.js: test/wasm/api.c Makefile $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	$(USE_PORT) --use-port=emscripten.py \
 	  $(EM_TEST_FLAGS) test/wasm/api.c -o $@
 
 # The port's js=false option: no Module.alligator, no code behind it.
 $(B)/test/api-nojs.js: test/wasm/api.c Makefile $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py:js=false \
+	$(USE_PORT) --use-port=emscripten.py:js=false \
 	  $(EM_TEST_FLAGS) test/wasm/api.c -o $@
 
 # Through the make route (archive + flags), as with Emscripten 3.1.6.
@@ -156,13 +199,13 @@ $(B)/test/misuse-wasm.js: test/c/misuse.c $(ALLIGATOR_WASM_LIB)
 
 $(B)/test/misuse-checked-wasm.js: test/c/misuse.c $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py:checked=true \
+	$(USE_PORT) --use-port=emscripten.py:checked=true \
 	  -O1 -sENVIRONMENT=node -DALLIGATOR_CHECKED $< -o $@
 
 # Emscripten threads (-pthread: the port builds liballigator-mt.a, with the lock).
 $(B)/test/threads-wasm.js: test/c/threads.c $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	$(USE_PORT) --use-port=emscripten.py \
 	  -O2 -pthread -sPTHREAD_POOL_SIZE=4 -sEXIT_RUNTIME=1 -sENVIRONMENT=node,worker -sINITIAL_MEMORY=64MB \
 	  $< -o $@
 
@@ -176,6 +219,10 @@ test-js: test-wasm
 	npx mocha --reporter test/summary-reporter.js test/*.test.js
 
 test: setup
+	@$(MAKE) --no-print-directory check
+
+# The suite alone (no set-up step): what `make test` runs after setup.
+check:
 	@$(MAKE) --no-print-directory test-native
 	@$(MAKE) --no-print-directory test-js
 	@$(foreach t,$(TEST_TARGETS),$(MAKE) --no-print-directory $(t) &&) true
@@ -183,7 +230,7 @@ test: setup
 # ---- demo ------------------------------------------------------------------------
 $(B)/demo/demo.js: demo/demo.c $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	$(USE_PORT) --use-port=emscripten.py \
 	  -O2 -sMODULARIZE -sEXPORT_NAME=createDemo -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node,web \
 	  -sEXPORTED_RUNTIME_METHODS=ccall,allocateUTF8,UTF8ToString -sEXPORTED_FUNCTIONS=_main,_malloc,_free \
 	  demo/demo.c -o $@

@@ -13,6 +13,7 @@
 # linker_setup(), process_args(), OPTIONS + handle_options().  It cannot be
 # run by 3.1.6; test/port/use_port.py drives it through the same calls.
 
+import glob
 import os
 
 TAG = '0.1.0'
@@ -21,16 +22,14 @@ LICENSE = 'MIT'
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 
-SOURCES = [
-  'src/size_class.c',
-  'src/span.c',
-  'src/large.c',
-  'src/minipage.c',
-  'src/malloc.c',
-  'src/stats.c',
-  'port/heap_emscripten.c',
-  'port/stats_js.c',
-]
+
+def _sources():
+  # The core is every src/*.c but the heap backends src/heap_*.c; port/*.c are
+  # the Emscripten backend and the port's extras.  Relative to ROOT, as
+  # ports.build_port wants them.
+  def rel(pattern):
+    return sorted(os.path.relpath(f, ROOT) for f in glob.glob(os.path.join(ROOT, pattern)))
+  return [f for f in rel('src/*.c') if not os.path.basename(f).startswith('heap_')] + rel('port/*.c')
 
 
 OPTIONS = {
@@ -52,31 +51,48 @@ def handle_options(options, error_handler):
       error_handler(f'{option} expects true or false, got {value}')
 
 
-def _threads(settings):
-  return bool(getattr(settings, 'PTHREADS', False) or getattr(settings, 'USE_PTHREADS', False))
+def _setting(settings, name):
+  return getattr(settings, name, 0) or 0
+
+
+def _pthreads(settings):
+  return bool(_setting(settings, 'PTHREADS') or _setting(settings, 'USE_PTHREADS'))
+
+
+def _shared_memory(settings):
+  # Threads of any kind: pthreads, Wasm Workers, or shared memory by itself.
+  return bool(_pthreads(settings) or _setting(settings, 'WASM_WORKERS') or _setting(settings, 'SHARED_MEMORY'))
+
+
+def _size(settings):
+  # -Os and -Oz (SHRINK_LEVEL 1, 2) get an -Oz library; -O0..-O3 an -O2 one.
+  return _setting(settings, 'SHRINK_LEVEL') >= 1
 
 
 def get_lib_name(settings):
   return ('liballigator' +
           ('-checked' if opts['checked'] else '') +
           ('' if opts['js'] else '-nojs') +
-          ('-mt' if _threads(settings) else '') +
+          ('-mt' if _shared_memory(settings) else '') +
+          ('-Oz' if _size(settings) else '') +
           '.a')
 
 
 def get(ports, settings, shared):
   def create(final):
-    flags = ['-O2', '-std=c11', '-Wall', '-Wextra']
+    flags = ['-Oz' if _size(settings) else '-O2', '-std=c11', '-Wall', '-Wextra']
     if opts['checked']:
       flags.append('-DALLIGATOR_CHECKED')
     if opts['js']:
       flags.append('-DALLIGATOR_JS')  # the backend then links port/stats_js.c
-    if _threads(settings):
+    if _pthreads(settings):
       flags.append('-pthread')
+    elif _shared_memory(settings):
+      flags += ['-matomics', '-mbulk-memory']  # Wasm Workers: the lock, no pthreads
     ports.build_port(ROOT, final, 'alligator',
                      includes=[os.path.join(ROOT, 'src')],
                      flags=flags,
-                     srcs=SOURCES)
+                     srcs=_sources())
 
   return [shared.cache.get_lib(get_lib_name(settings), create, what='port')]
 
@@ -86,10 +102,10 @@ def clear(ports, settings, shared):
 
 
 def linker_setup(ports, settings):
-  # Module.alligator (heap statistics in JS) and the C functions it calls.
+  # Module.alligator (heap statistics in JS).  The C side imports a function
+  # of this library, which pulls in the rest: nothing else to include.
   if opts['js']:
     settings.JS_LIBRARIES += [os.path.join(ROOT, 'js', 'library_alligator.js')]
-    settings.DEFAULT_LIBRARY_FUNCS_TO_INCLUDE += ['$Alligator']
 
 
 def process_args(ports):

@@ -2,7 +2,7 @@
  * Alligator's heap statistics for JavaScript: Module.alligator.
  *
  * Linked by the port (emscripten.py adds it) or by hand with
- *   --js-library js/library_alligator.js -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=$Alligator
+ *   --js-library js/library_alligator.js
  *
  *   Module.alligator.stats()    -> numbers (O(size classes), cheap per frame)
  *   Module.alligator.validate() -> number of heap problems (walks the heap)
@@ -13,6 +13,10 @@
  */
 var AlligatorLibrary = {
   $Alligator__postset: "Module['alligator'] = Alligator;",
+  // Imported by port/stats_js.c (called once, from a constructor): linking
+  // the C side pulls in $Alligator, so no -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE.
+  alligator_js_attach__deps: ['$Alligator'],
+  alligator_js_attach: function() {},
   $Alligator: {
     CLASSES: 21,
     KINDS: ['none', 'free', 'large', 'minipage', 'end'],
@@ -40,18 +44,17 @@ var AlligatorLibrary = {
       return _alligator_validate_js();
     },
 
+    // The C side allocates the buffer (the program need not export malloc).
     heapMap: function() {
-      var count = _alligator_heap_map_js(0, 0);
-      var max = count + 64, bytes = max * 24;
-      var buf = _malloc(bytes);
-      count = Math.min(_alligator_heap_map_js(buf, max), max);
-      var u32 = HEAPU32, out = [];
+      var buf = _alligator_heap_map_js();
+      if (!buf) throw new Error('alligator: out of memory for the heap map');
+      var u32 = HEAPU32, count = u32[buf >> 2], out = [];
       for (var i = 0; i < count; i++) {
-        var e = (buf >> 2) + i * 6;
+        var e = (buf >> 2) + 2 + i * 6;
         out.push({ address: u32[e], bytes: u32[e + 1], kind: Alligator.KINDS[u32[e + 2]] || 'none',
                    cls: u32[e + 3], used: u32[e + 4], slots: u32[e + 5] });
       }
-      _free(buf);
+      _alligator_heap_map_free_js(buf);
       return out;
     },
   },

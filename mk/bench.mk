@@ -13,9 +13,7 @@
 # host, instr, size), BENCH_LOADED=1 (mark the run as on a loaded machine).
 
 BENCH_B    := $(B)/bench
-# (the main Makefile sets HAVE_M32 after including mk/*.mk: test it here)
-BENCH_M32  := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
-BENCH_ARCH := $(if $(filter yes,$(BENCH_M32)),-m32 -msse2 -mfpmath=sse,)
+BENCH_ARCH := $(if $(filter yes,$(HAVE_M32)),-m32 -msse2 -mfpmath=sse,)
 EM_ROOT    ?= $(shell em-config EMSCRIPTEN_ROOT 2>/dev/null || echo /usr/share/emscripten)
 EM_SYSLIB  := $(EM_ROOT)/system/lib
 BENCH_OPT  := -O2
@@ -31,7 +29,7 @@ BENCH_WASM_SRC := bench/workloads.c bench/wasm_main.c
 
 $(BENCH_B)/wasm/bench-alligator.js: $(BENCH_SRC) bench/wasm_main.c $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	$(USE_PORT) --use-port=emscripten.py \
 	  $(BENCH_EMFLAGS) -sEXPORT_NAME=createBench_alligator $(BENCH_WASM_SRC) -o $@
 
 $(BENCH_B)/wasm/bench-%.js: $(BENCH_SRC) bench/wasm_main.c
@@ -50,7 +48,7 @@ $(BENCH_B)/size/baseline.js: bench/size/bump.c
 
 $(BENCH_B)/size/alligator.js: bench/size/empty.c $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	$(USE_PORT) --use-port=emscripten.py \
 	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
 
 # The library itself compiled at -Oz, without the JS layer (for comparison).
@@ -153,6 +151,6 @@ help::
 # statistics exports, heap check or heap map): what the allocator costs alone.
 $(BENCH_B)/size/alligator-nojs.js: bench/size/empty.c $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py:js=false \
+	$(USE_PORT) --use-port=emscripten.py:js=false \
 	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
 BENCH_SIZE += $(BENCH_B)/size/alligator-nojs.js

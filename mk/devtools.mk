@@ -1,11 +1,9 @@
 # Developer tools (issue 3): hello world (host, 32-bit, wasm, debuggers),
 # liballigatorc (shared + static library, LD_PRELOAD), the C API test
-# (./c-test, also as wasm32-wasi), and fuzzing (AFL++, libFuzzer, corpus
+# (build/c-test, also as wasm32-wasi), and fuzzing (AFL++, libFuzzer, corpus
 # replays under ASan+UBSan and valgrind).  User guide: docs/devtools.md.
 
 HELLO         := examples/hello-world/hello.c
-# (the Makefile sets HAVE_M32 after including us)
-DT_M32        := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
 ALLIGATOR_SRC := $(CORE) src/heap_host.c
 
 # ---- hello world -------------------------------------------------------------
@@ -24,7 +22,7 @@ $(B)/hello/hello-debug: $(HELLO) $(ALLIGATOR_SRC) $(HDRS)
 	$(CC) $(WARN) -O0 -g -Isrc $< $(ALLIGATOR_SRC) -o $@
 
 HELLO_HOST := $(B)/hello/hello-host
-ifeq ($(DT_M32),yes)
+ifeq ($(HAVE_M32),yes)
 HELLO_HOST += $(B)/hello/hello-host32
 endif
 
@@ -41,7 +39,7 @@ hello-world-debug-host: $(B)/hello/hello-debug
 # wasm, through the port file, as an application would build it.
 $(B)/hello/alligator.js: $(HELLO) $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	$(USE_PORT) --use-port=emscripten.py \
 	  $(WARN) -O2 -sALLOW_MEMORY_GROWTH=1 $< -o $@
 
 hello-world-build-wasm: $(B)/hello/alligator.js
@@ -56,8 +54,7 @@ hello-world-run-wasm: hello-world-build-wasm
 # The allocator is compiled from source here (not the port's cached -O2
 # archive) so that malloc and free can be stepped into.
 HELLO_DEBUG_FLAGS := $(WARN) -O0 -sALLOW_MEMORY_GROWTH=1 -sMALLOC=none -Isrc -DALLIGATOR_JS $(HELLO) $(CORE) \
-  port/heap_emscripten.c port/stats_js.c \
-  --js-library js/library_alligator.js '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=$$Alligator'
+  $(PORT_C) --js-library js/library_alligator.js
 # Where the browser fetches the source map from (the server of the printed steps).
 DEBUG_URL ?= http://localhost:8000
 $(B)/hello/debug/alligator.js: $(HELLO) $(PORT_SRCS)
@@ -79,45 +76,49 @@ $(B)/pic/%.o: src/%.c $(HDRS)
 
 PIC_OBJS := $(ALLIGATOR_SRC:src/%.c=$(B)/pic/%.o)
 
-liballigatorc.so: $(PIC_OBJS)
+# Under build/ (make clean removes them): $(B)/liballigatorc.so and .a.
+LIBC_SO := $(B)/liballigatorc.so
+LIBC_A  := $(B)/liballigatorc.a
+$(LIBC_SO): $(PIC_OBJS)
 	$(CC) -shared -Wl,-soname,liballigatorc.so -o $@ $^
 
-liballigatorc.a: $(PIC_OBJS)
+$(LIBC_A): $(PIC_OBJS)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
-liballigatorc-build: liballigatorc.so liballigatorc.a
+liballigatorc-build: $(LIBC_SO) $(LIBC_A)
 
 # clang (14) treats malloc as writing no memory of the program, errno
 # included, and folds `errno = 0; malloc(huge) ... errno == ENOMEM` to false;
 # the API test is compiled without builtins so it sees what malloc really did.
 TESTC_CFLAGS := $(WARN) -O2 -g -fno-builtin -Isrc
 
-# ./c-test: the API test against the shared library (found next to it).
-c-test: test/c/test-c.c src/alligator.h liballigatorc.so
-	$(CC) $(TESTC_CFLAGS) $< -L. -lalligatorc '-Wl,-rpath,$$ORIGIN' -o $@
+# build/c-test: the API test against the shared library (found next to it).
+$(B)/c-test: test/c/test-c.c src/alligator.h $(LIBC_SO)
+	$(CC) $(TESTC_CFLAGS) $< -L$(B) -lalligatorc '-Wl,-rpath,$$ORIGIN' -o $@
 
-$(B)/c/c-test-static: test/c/test-c.c liballigatorc.a
+$(B)/c/c-test-static: test/c/test-c.c $(LIBC_A)
 	@mkdir -p $(@D)
-	$(CC) $(TESTC_CFLAGS) $< liballigatorc.a -o $@
+	$(CC) $(TESTC_CFLAGS) $< $(LIBC_A) -o $@
 
 $(B)/c/c-test32: test/c/test-c.c $(ALLIGATOR_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) -m32 $(TESTC_CFLAGS) -DALLIGATOR_DEBUG $< $(ALLIGATOR_SRC) -o $@
 
-c-test-build: c-test
+c-test-build: $(B)/c-test
 
-# A multi-threaded stress program, run with LD_PRELOAD=./liballigatorc.so.
+# A multi-threaded stress program, run with LD_PRELOAD=build/liballigatorc.so.
 $(B)/c/thread-stress: test/c/thread-stress.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O2 -g -pthread $< -ldl -o $@
 
-C_TESTS := c-test $(B)/c/c-test-static
-ifeq ($(DT_M32),yes)
+C_TESTS := $(B)/c-test $(B)/c/c-test-static
+ifeq ($(HAVE_M32),yes)
 C_TESTS += $(B)/c/c-test32
 endif
 
 # The C test, then real programs on liballigatorc via LD_PRELOAD.
-test-liballigatorc: $(C_TESTS) liballigatorc.so $(B)/c/thread-stress
+test-liballigatorc: $(C_TESTS) $(LIBC_SO) $(B)/c/thread-stress
 	@bash scripts/devtools/test-liballigatorc.sh $(C_TESTS)
 
 # ---- WASI: wasm32-wasi with Alligator instead of wasi-libc's dlmalloc ---------
@@ -247,9 +248,9 @@ help::
 	@echo "make hello-world-run-wasm     run it in Node"
 	@echo "make hello-world-debug-host   lldb (or gdb) on a -O0 -g build; DEBUG_BATCH=1: backtrace at malloc"
 	@echo "make hello-world-debug-wasm   DWARF and source-map builds; how to debug them in Chromium"
-	@echo "make liballigatorc-build      liballigatorc.so and liballigatorc.a (host backend; thread-safe)"
-	@echo "make c-test-build             ./c-test: the C API test on liballigatorc.so"
-	@echo "make test-liballigatorc       c-test; python3 / sort / threads under LD_PRELOAD=./liballigatorc.so"
+	@echo "make liballigatorc-build      $(B)/liballigatorc.so and $(B)/liballigatorc.a (host backend; thread-safe)"
+	@echo "make c-test-build             $(B)/c-test: the C API test on liballigatorc.so"
+	@echo "make test-liballigatorc       c-test; python3 / sort / threads under LD_PRELOAD=$(B)/liballigatorc.so"
 	@echo "make wasi-build               test-c / model / hello for wasm32-wasi with Alligator (wasi-run runs test-c)"
 	@echo "make liballigatorc-fuzz       AFL++ for FUZZ_SECONDS (300) into fuzz/afl_out/"
 	@echo "make liballigatorc-libfuzzer  libFuzzer + ASan + UBSan for FUZZ_SECONDS"

@@ -10,7 +10,7 @@ WEB_FLAGS := -O2 -sMODULARIZE -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web \
 
 $(WEB_DIR)/alligator.js: demo/web/app.c $(PORT_DEPS)
 	@mkdir -p $(@D)
-	python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none --use-port=emscripten.py \
+	$(USE_PORT) --use-port=emscripten.py \
 	  $(WEB_FLAGS) -sEXPORT_NAME=createAlligatorApp demo/web/app.c -o $@
 
 $(WEB_DIR)/dlmalloc.js: demo/web/app.c

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <emscripten/heap.h>
 #include "../src/internal.h"
+#include "../src/lock.h"
 
 extern size_t __heap_base;
 static uintptr_t sbrk_val = (uintptr_t)&__heap_base;
@@ -24,30 +25,57 @@ __attribute__((weak)) uintptr_t *emscripten_get_sbrk_ptr(void) {
   return &sbrk_val;
 }
 
+/* Move the break from old to brk; fails (0) if another thread moved it first. */
+static int set_break(uintptr_t *ptr, uintptr_t old, uintptr_t brk) {
+#ifdef AL_WASM_SHARED_MEMORY
+  return __c11_atomic_compare_exchange_strong((_Atomic(uintptr_t) *)ptr, &old, brk, __ATOMIC_SEQ_CST,
+                                              __ATOMIC_SEQ_CST);
+#else
+  *ptr = brk;
+  (void)old;
+  return 1;
+#endif
+}
+
+static uintptr_t get_break(uintptr_t *ptr) {
+#ifdef AL_WASM_SHARED_MEMORY
+  return __c11_atomic_load((_Atomic(uintptr_t) *)ptr, __ATOMIC_SEQ_CST);
+#else
+  return *ptr;
+#endif
+}
+
 __attribute__((weak)) void *sbrk(intptr_t increment) {
   uintptr_t inc = ((uintptr_t)increment + 3) & ~(uintptr_t)3;
   uintptr_t *ptr = emscripten_get_sbrk_ptr();
   for (;;) {
-#ifdef __EMSCRIPTEN_PTHREADS__
-    uintptr_t old = __c11_atomic_load((_Atomic(uintptr_t) *)ptr, __ATOMIC_SEQ_CST);
-#else
-    uintptr_t old = *ptr;
-#endif
+    uintptr_t old = get_break(ptr);
     uintptr_t brk = old + inc;
     if ((intptr_t)inc > 0 && (uint32_t)brk <= (uint32_t)old) break; /* past 4 GiB */
     if (brk > emscripten_get_heap_size() && !emscripten_resize_heap(brk)) break;
-#ifdef __EMSCRIPTEN_PTHREADS__
-    uintptr_t expected = old;
-    if (!__c11_atomic_compare_exchange_strong((_Atomic(uintptr_t) *)ptr, &expected, brk, __ATOMIC_SEQ_CST,
-                                              __ATOMIC_SEQ_CST))
-      continue;
-#else
-    *ptr = brk;
-#endif
+    if (!set_break(ptr, old, brk)) continue;
     return (void *)old;
   }
   errno = ENOMEM;
   return (void *)-1;
+}
+
+/* brk(), as Emscripten's sbrk.c defines it: brk(addr) is sbrk(addr - sbrk(0))
+ * (so the break is rounded up to 4 bytes); 0, or -1 with ENOMEM.  Alligator
+ * treats a break moved under it like any foreign sbrk: its next segment
+ * starts at the new break. */
+__attribute__((weak)) int brk(void *addr) {
+  uintptr_t *ptr = emscripten_get_sbrk_ptr();
+  for (;;) {
+    uintptr_t old = get_break(ptr);
+    uintptr_t brk = old + (((uintptr_t)addr - old + 3) & ~(uintptr_t)3);
+    if (brk < (uintptr_t)&__heap_base) break;
+    if (brk > emscripten_get_heap_size() && !emscripten_resize_heap(brk)) break;
+    if (!set_break(ptr, old, brk)) continue;
+    return 0;
+  }
+  errno = ENOMEM;
+  return -1;
 }
 
 void *al_backend_sbrk(size_t increment) {
@@ -64,5 +92,12 @@ void alligator_host_set_limit(size_t bytes) { (void)bytes; }
  * (js=false) a program carries none of that code. */
 extern const char alligator_js_linked;
 __attribute__((used)) static const char *const js_anchor = &alligator_js_linked;
+#endif
+
+#ifndef AL_WASM_SHARED_MEMORY
+/* The lock-free build pulls in port/single_threaded.c: wasm-ld then refuses it
+ * in a shared-memory link, with a message that names the library to use. */
+char *alligator_single_threaded_build(void);
+__attribute__((used)) static char *(*const st_anchor)(void) = alligator_single_threaded_build;
 #endif
 #endif

@@ -6,12 +6,20 @@
 #ifdef __EMSCRIPTEN__
 #include <stddef.h>
 #include <emscripten/emscripten.h>
+#include <emscripten/emmalloc.h> /* emscripten_builtin_malloc / _free */
 #include "../src/alligator.h"
 
 _Static_assert(sizeof(size_t) != 4 || offsetof(alligator_stats_t, fragmentation) == 4 * (15 + 4 * ALLIGATOR_CLASSES) + 4,
                "js/library_alligator.js reads the stats at these offsets");
+_Static_assert(sizeof(size_t) != 4 || sizeof(alligator_span_info) == 24, "js/library_alligator.js reads 6 words per span");
 
 const char alligator_js_linked = 1;
+
+/* Defined by js/library_alligator.js with $Alligator as its dependency: this
+ * import is what pulls Module.alligator into the build, so no link needs
+ * -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=$Alligator (whose `$` a shell eats). */
+extern void alligator_js_attach(void);
+__attribute__((constructor)) static void attach(void) { alligator_js_attach(); }
 
 EMSCRIPTEN_KEEPALIVE alligator_stats_t *alligator_stats_js(void) {
   static alligator_stats_t st;
@@ -21,7 +29,24 @@ EMSCRIPTEN_KEEPALIVE alligator_stats_t *alligator_stats_js(void) {
 
 EMSCRIPTEN_KEEPALIVE int alligator_validate_js(void) { return alligator_validate(NULL, NULL); }
 
-EMSCRIPTEN_KEEPALIVE size_t alligator_heap_map_js(alligator_span_info *out, size_t max) {
-  return alligator_heap_map(out, max);
+/* The heap map for JS, in a block of its own: [count, unused, entries...].
+ * It comes from the allocator itself (emscripten_builtin_malloc, so it works
+ * whether or not the program exports malloc, and under a wrapping malloc),
+ * and it shows in the map.  NULL when out of memory.  Free it with
+ * alligator_heap_map_free_js. */
+EMSCRIPTEN_KEEPALIVE size_t *alligator_heap_map_js(void) {
+  for (size_t max = alligator_heap_map(NULL, 0) + 8;;) {
+    size_t *buf = emscripten_builtin_malloc(2 * sizeof(size_t) + max * sizeof(alligator_span_info));
+    if (!buf) return NULL;
+    size_t n = alligator_heap_map((alligator_span_info *)(buf + 2), max);
+    if (n <= max) {
+      buf[0] = n;
+      return buf;
+    }
+    emscripten_builtin_free(buf); /* the heap grew meanwhile: try with room for all */
+    max = n + 8;
+  }
 }
+
+EMSCRIPTEN_KEEPALIVE void alligator_heap_map_free_js(size_t *buf) { emscripten_builtin_free(buf); }
 #endif

@@ -1,12 +1,22 @@
-/* The allocator lock.  Single-threaded wasm (no -pthread) pays nothing: the
- * lock compiles away (so does a host build with -DALLIGATOR_SINGLE_THREADED).  With Emscripten pthreads, on hosts, and with
- * ALLIGATOR_THREADS defined, one spin lock (C11 atomics, yielding after a few
- * spins) guards all state.  No operation holds it for more than O(1) work
- * plus one heap-backend call. */
+/* The allocator lock.  Single-threaded wasm (no shared memory) pays nothing:
+ * the lock compiles away (so does a host build with -DALLIGATOR_SINGLE_THREADED).
+ * With shared memory in any form, on hosts, and with ALLIGATOR_THREADS
+ * defined, one spin lock (C11 atomics, yielding after a few spins) guards all
+ * state.  No operation holds it for more than O(1) work plus one heap-backend
+ * call. */
 #ifndef ALLIGATOR_LOCK_H
 #define ALLIGATOR_LOCK_H
 
-#if (defined(__wasm__) && !defined(__EMSCRIPTEN_PTHREADS__) && !defined(ALLIGATOR_THREADS)) || \
+/* wasm with shared memory: Emscripten pthreads (-pthread), Wasm Workers
+ * (-sWASM_WORKERS, -sSHARED_MEMORY: __EMSCRIPTEN_SHARED_MEMORY__), or any
+ * build with the atomics feature (-matomics; clang's __wasm_atomics__), since
+ * only such code can run on more than one thread. */
+#if defined(__wasm__) && \
+    (defined(__wasm_atomics__) || defined(__EMSCRIPTEN_SHARED_MEMORY__) || defined(__EMSCRIPTEN_PTHREADS__))
+#define AL_WASM_SHARED_MEMORY 1
+#endif
+
+#if (defined(__wasm__) && !defined(AL_WASM_SHARED_MEMORY) && !defined(ALLIGATOR_THREADS)) || \
     defined(ALLIGATOR_SINGLE_THREADED) /* a host build for one thread, like the wasm build */
 #define AL_LOCK()   ((void)0)
 #define AL_UNLOCK() ((void)0)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # liballigatorc: the C API test binaries given as arguments, then real
-# programs on Alligator through LD_PRELOAD=./liballigatorc.so, each checked
+# programs on Alligator through LD_PRELOAD=build/liballigatorc.so, each checked
 # against the same program on glibc's malloc:
 #   - python3: a JSON round trip of 300 000 objects (and, through ctypes, a
 #     look at Alligator's statistics: it must really be the allocator);
@@ -13,7 +13,7 @@ pass=0 fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 ok()  { echo "ok: $*"; pass=$((pass + 1)); }
 bad() { echo "FAILED: $*"; fail=$((fail + 1)); }
-PRELOAD="LD_PRELOAD=$PWD/liballigatorc.so"
+PRELOAD="LD_PRELOAD=$PWD/build/liballigatorc.so"
 
 for t in "$@"; do
   [[ "$t" == */* ]] || t="./$t"

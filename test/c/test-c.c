@@ -1,6 +1,6 @@
 /* test-c: every function of Alligator's C API, called the way a C program
  * calls it, with the results checked.  Built three ways:
- *   ./c-test            against liballigatorc.so (make c-test-build)
+ *   build/c-test        against build/liballigatorc.so (make c-test-build)
  *   build/c/c-test-static, -m32   linked with the static library
  *   build/wasi/test-c.wasm        wasm32-wasi, replacing wasi-libc's malloc
  * It first proves that malloc really is Alligator (the statistics count its

@@ -1,6 +1,6 @@
 /* Multi-threaded malloc stress, for liballigatorc under LD_PRELOAD.
  *
- *   LD_PRELOAD=./liballigatorc.so thread-stress [threads] [rounds] [forks]
+ *   LD_PRELOAD=build/liballigatorc.so thread-stress [threads] [rounds] [forks]
  *
  * Each thread allocates blocks of random sizes (16 B .. 64 KiB, some
  * memalign/calloc/realloc), fills them with a pattern naming the owner, and

@@ -34,15 +34,36 @@ def emcc_version(emcc):
 
 
 class Settings:
+  """The settings a port sees, read from the emcc arguments as emcc reads them."""
   def __init__(self, args):
     self.JS_LIBRARIES = []
     self.DEFAULT_LIBRARY_FUNCS_TO_INCLUDE = []
-    self.PTHREADS = '-pthread' in args or '-sUSE_PTHREADS' in args or '-sUSE_PTHREADS=1' in args
+    self.OPT_LEVEL = 0
+    self.SHRINK_LEVEL = 0
+    flags = {}
+    for a in args:
+      m = re.fullmatch(r'-s([A-Z_0-9]+)(?:=(.*))?', a)
+      if m:
+        flags[m.group(1)] = m.group(2) if m.group(2) is not None else '1'
+      elif a.startswith('-O'):
+        # as emcc: -O is -O2, -Os/-Oz are -O2 with SHRINK_LEVEL 1/2, -Og is -O1
+        level = a[2:] or '2'
+        self.OPT_LEVEL, self.SHRINK_LEVEL = {'s': (2, 1), 'z': (2, 2), 'g': (1, 0), 'fast': (3, 0)}.get(
+          level, (min(int(level), 3) if level.isdigit() else 2, 0))
+    on = lambda name: int(flags.get(name, '0') not in ('0', ''))
+    self.PTHREADS = int('-pthread' in args or on('USE_PTHREADS') or on('PTHREADS'))
+    self.USE_PTHREADS = self.PTHREADS
+    self.WASM_WORKERS = on('WASM_WORKERS')
+    self.SHARED_MEMORY = int(self.PTHREADS or self.WASM_WORKERS or on('SHARED_MEMORY'))
 
 
 class Ports:
   def __init__(self, emcc, cache_dir):
-    self.emcc = emcc
+    # As current emcc's build_port: the compiler goes by the file's extension
+    # (emcc for .c, em++ for .cpp), whichever driver the user called.
+    d, name = os.path.split(emcc)
+    self.emcc = os.path.join(d, name.replace('em++', 'emcc'))
+    self.emxx = os.path.join(d, name.replace('emcc', 'em++')) if 'emcc' in name else emcc
     self.cache_dir = cache_dir
 
   def get_dir(self):
@@ -65,9 +86,14 @@ class Ports:
     objs = []
     for src in srcs:
       obj = os.path.join(build, src.replace('/', '_') + '.o')
-      cmd = [self.emcc, '-c', os.path.join(src_dir, src), '-o', obj] + flags + ['-I' + i for i in includes]
-      if src.endswith('.cpp'):
+      cxx = src.endswith(('.cpp', '.cc', '.cxx'))
+      # current emcc's order: its own -O2 first, so the port's flags win
+      cmd = [self.emxx if cxx else self.emcc, '-c', os.path.join(src_dir, src), '-o', obj, '-O2'] + flags + \
+            ['-I' + i for i in includes]
+      if cxx:
         cmd += cxxflags
+      if os.environ.get('USE_PORT_VERBOSE'):
+        sys.stderr.write('use_port: ' + ' '.join(shlex.quote(c) for c in cmd) + '\n')
       subprocess.check_call(cmd)
       objs.append(obj)
     subprocess.check_call(['emar', 'rcs', output_path] + objs)
