@@ -22,7 +22,8 @@ PORT_DEPS := $(B)/port-cache/stamp
 PORT_SRCS := emscripten.py js/library_alligator.js $(CORE) $(PORT_C) $(HDRS)
 # A build through the port file, on any Emscripten (test/port/use_port.py runs
 # emcc itself on >= 3.1.54):  $(USE_PORT) [emcc args] --use-port=emscripten.py[:opt=v]
-USE_PORT := python3 test/port/use_port.py --cache $(B)/port-cache $(EMCC) -sMALLOC=none
+PORT_RUN := python3 test/port/use_port.py --cache $(B)/port-cache
+USE_PORT := $(PORT_RUN) $(EMCC) -sMALLOC=none
 WARN := -std=c11 -Wall -Wextra -Werror
 HOST_CFLAGS  ?= -O2 -g
 WASM_CFLAGS  ?= -O2
@@ -209,7 +210,31 @@ $(B)/test/threads-wasm.js: test/c/threads.c $(PORT_DEPS)
 	  -O2 -pthread -sPTHREAD_POOL_SIZE=4 -sEXIT_RUNTIME=1 -sENVIRONMENT=node,worker -sINITIAL_MEMORY=64MB \
 	  $< -o $@
 
-WASM_TESTS += $(B)/test/threads-wasm.js
+# Emscripten's test_pthread_sbrk pattern through the make route's threaded
+# archive (make wasm-flags-mt: -pthread and liballigator-mt.a).
+$(B)/test/pthread-sbrk.js: test/wasm/pthread_sbrk.c $(ALLIGATOR_WASM_LIB_MT) js/library_alligator.js
+	@mkdir -p $(@D)
+	$(EMCC) $(WARN) -O2 -sPTHREAD_POOL_SIZE=8 -sEXIT_RUNTIME=1 -sENVIRONMENT=node,worker -sINITIAL_MEMORY=64MB \
+	  -sALLOW_MEMORY_GROWTH=1 -Wno-pthreads-mem-growth -Isrc $< $(ALLIGATOR_WASM_LDFLAGS_MT) -o $@
+
+# C++ (new/delete, std::vector, std::string) on both routes; neither build
+# exports malloc or free (Module.alligator.heapMap() must work regardless).
+CXX_TEST_FLAGS := -O2 -sMODULARIZE -sEXPORT_NAME=createModule -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1
+$(B)/test/cxx-port.js: test/wasm/cxx.cpp $(PORT_DEPS)
+	@mkdir -p $(@D)
+	$(PORT_RUN) $(EMXX) -sMALLOC=none --use-port=emscripten.py $(CXX_TEST_FLAGS) $< -o $@
+
+$(B)/test/cxx-make.js: test/wasm/cxx.cpp $(ALLIGATOR_WASM_LIB) js/library_alligator.js
+	@mkdir -p $(@D)
+	$(EMXX) $(CXX_TEST_FLAGS) $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
+
+# brk() beside Alligator (make route).
+$(B)/test/brk.js: test/wasm/brk.c $(ALLIGATOR_WASM_LIB) js/library_alligator.js
+	@mkdir -p $(@D)
+	$(EMCC) $(WARN) -O2 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
+
+WASM_TESTS += $(B)/test/threads-wasm.js $(B)/test/pthread-sbrk.js $(B)/test/cxx-port.js $(B)/test/cxx-make.js \
+              $(B)/test/brk.js
 WASM_TESTS += $(B)/test/api-port.js $(B)/test/api-nojs.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js \
               $(B)/test/misuse-wasm.js $(B)/test/misuse-checked-wasm.js
 

@@ -130,6 +130,11 @@ def load_port(spec):
   mod = importlib.util.module_from_spec(mod_spec)
   mod_spec.loader.exec_module(mod)
   options = {}
+  if opts == 'help':  # as current emcc: the port's description and options
+    print(f"{name} (--use-port={name}; {getattr(mod, 'LICENSE', '')})\n{getattr(mod, 'DESCRIPTION', '')}")
+    for key, text in getattr(mod, 'OPTIONS', {}).items():
+      print(f'  {key}: {text}')
+    sys.exit(0)
   for item in filter(None, opts.split(':')):
     key, eq, value = item.partition('=')
     if not eq:
