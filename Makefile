@@ -220,9 +220,12 @@ $(B)/test/pthread-sbrk.js: test/wasm/pthread_sbrk.c $(ALLIGATOR_WASM_LIB_MT) js/
 # C++ (new/delete, std::vector, std::string) on both routes; neither build
 # exports malloc or free (Module.alligator.heapMap() must work regardless).
 CXX_TEST_FLAGS := -O2 -sMODULARIZE -sEXPORT_NAME=createModule -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1
+# (its own port cache: the port's C sources are compiled by this em++ call)
 $(B)/test/cxx-port.js: test/wasm/cxx.cpp $(PORT_DEPS)
 	@mkdir -p $(@D)
-	$(PORT_RUN) $(EMXX) -sMALLOC=none --use-port=emscripten.py $(CXX_TEST_FLAGS) $< -o $@
+	rm -rf $(B)/port-cache/cxx
+	python3 test/port/use_port.py --cache $(B)/port-cache/cxx $(EMXX) -sMALLOC=none --use-port=emscripten.py \
+	  $(CXX_TEST_FLAGS) $< -o $@
 
 $(B)/test/cxx-make.js: test/wasm/cxx.cpp $(ALLIGATOR_WASM_LIB) js/library_alligator.js
 	@mkdir -p $(@D)

@@ -334,8 +334,13 @@ async function quick(o) {
     const same = h.checksum === r.checksum ? 'host = wasm' : 'host checksum differs (not 32-bit?)';
     console.log(`${w.padEnd(24)} ${String(r.ops).padStart(7)}  ${String(r.checksum).padStart(10)}  ${same}`);
   }
+  // the code-size part (sizes, no timing): every size module is there and measured
+  const cs = codeSize(o.build);
+  console.log(`code size (-Oz, wasm bytes over the bump baseline of ${cs.baseline_wasm_bytes} B): ` +
+    Object.entries(cs.code_size_bytes).map(([a, n]) => `${a} ${n}`).join(', '));
+  for (const [a, n] of Object.entries(cs.code_size_bytes)) if (!(n > 0)) bad.push(`size ${a}: ${n} B over the baseline`);
   if (bad.length) {
-    console.log('bench-quick: CHECKSUMS DIFFER:\n  ' + bad.join('\n  '));
+    console.log('bench-quick: FAILED (checksums or sizes):\n  ' + bad.join('\n  '));
     process.exit(1);
   }
   console.log(`bench-quick: ${workloads.length} workloads x ${ALLOCS.length} wasm + ${HOST_ALLOCS.length} host allocators: checksums agree (${((Date.now() - start) / 1000).toFixed(1)} s)`);

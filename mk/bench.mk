@@ -5,7 +5,8 @@
 #                      tables, write bench/results/latest.{json,svg}
 #   make run-wasm      the same
 #   make bench-quick   every allocator runs every workload once, small, and
-#                      the checksums must agree (no timing); `make test` runs
+#                      the checksums must agree, and the code-size modules
+#                      are measured (no timing); `make test` runs
 #                      it as the Mocha test test/bench.test.js
 #
 # Knobs: BENCH_RUNS (timed runs per cell, median; default 5), BENCH_SCALE
@@ -51,10 +52,17 @@ $(BENCH_B)/size/alligator.js: bench/size/empty.c $(PORT_DEPS)
 	$(USE_PORT) --use-port=emscripten.py \
 	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
 
+# Alligator without its JS layer (the port's js=false: no Module.alligator, no
+# statistics exports, heap check or heap map): what the allocator costs alone.
+$(BENCH_B)/size/alligator-nojs.js: bench/size/empty.c $(PORT_DEPS)
+	@mkdir -p $(@D)
+	$(USE_PORT) --use-port=emscripten.py:js=false \
+	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
+
 # The library itself compiled at -Oz, without the JS layer (for comparison).
 $(BENCH_B)/size/liballigator-Oz.a: $(PORT_SRCS)
-	@mkdir -p $(@D)/oz
-	for f in $(CORE) port/heap_emscripten.c; do \
+	@rm -rf $(@D)/oz && mkdir -p $(@D)/oz
+	for f in $(CORE) $(filter-out port/stats_js.c,$(PORT_C)); do \
 	  $(EMCC) $(WARN) -Oz -Isrc -c $$f -o $(@D)/oz/$$(basename $$f .c).o || exit 1; done
 	emar rcs $@ $(@D)/oz/*.o
 
@@ -65,7 +73,9 @@ $(BENCH_B)/size/%.js: bench/size/empty.c
 	@mkdir -p $(@D)
 	$(EMCC) -sMALLOC=$* $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
 
-BENCH_SIZE := $(BENCH_B)/size/baseline.js $(BENCH_ALLOCS:%=$(BENCH_B)/size/%.js) $(BENCH_B)/size/alligator-Oz.js
+# (complete here: rules below list it as prerequisites, expanded when read)
+BENCH_SIZE := $(BENCH_B)/size/baseline.js $(BENCH_ALLOCS:%=$(BENCH_B)/size/%.js) $(BENCH_B)/size/alligator-Oz.js \
+              $(BENCH_B)/size/alligator-nojs.js
 
 # ---- host: the same workloads natively (i686 where gcc-multilib is there:
 # 32-bit pointers as in wasm32), plus glibc --------------------------------------
@@ -137,20 +147,13 @@ run-wasm: bench
 bench-report:
 	@$(NODE) bench/report.js bench/results/latest.json
 
-bench-quick: $(BENCH_WASM) $(BENCH_HOST)
+bench-quick: $(BENCH_WASM) $(BENCH_HOST) $(BENCH_SIZE)
 	@$(NODE) bench/run.js --quick --build $(BENCH_B)
 
 # npm test / make test: the quick mode runs as a Mocha test (test/bench.test.js)
 # once test-wasm has built these.
-WASM_TESTS += $(BENCH_WASM) $(BENCH_HOST)
+WASM_TESTS += $(BENCH_WASM) $(BENCH_HOST) $(BENCH_SIZE)
 help::
 	@echo "make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json,svg}"
 	@echo "make bench-quick every allocator runs every workload (small); checksums must agree; no timing"
 
-# Alligator without its JS layer (the port's js=false: no Module.alligator, no
-# statistics exports, heap check or heap map): what the allocator costs alone.
-$(BENCH_B)/size/alligator-nojs.js: bench/size/empty.c $(PORT_DEPS)
-	@mkdir -p $(@D)
-	$(USE_PORT) --use-port=emscripten.py:js=false \
-	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
-BENCH_SIZE += $(BENCH_B)/size/alligator-nojs.js
