@@ -61,7 +61,7 @@ TEST_TARGETS :=
 WASM_TESTS :=
 -include $(sort $(wildcard mk/*.mk))
 
-.PHONY: all help setup host-lib wasm-lib wasm-flags wasm-flags-mt test check test-native test-wasm test-js demo clean
+.PHONY: all help setup host-lib wasm-lib wasm-flags wasm-flags-mt release test check test-native test-wasm test-js demo clean
 
 all: host-lib wasm-lib
 
@@ -112,10 +112,11 @@ wasm-lib: $(ALLIGATOR_WASM_LIB) $(ALLIGATOR_WASM_LIB_MT)
 
 # Printed without quotes, so that `emcc app.c $$(make -s wasm-flags)` works as
 # written (the JS library includes itself: no -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE).
-wasm-flags: wasm-lib
+# (each builds the archive it names)
+wasm-flags: $(if $(filter 1 yes,$(THREADS)),$(ALLIGATOR_WASM_LIB_MT),$(ALLIGATOR_WASM_LIB))
 	@echo "$(if $(filter 1 yes,$(THREADS)),-pthread $(call WASM_FLAGS_OF,$(abspath $(ALLIGATOR_WASM_LIB_MT)),$(CURDIR)/),$(call WASM_FLAGS_OF,$(abspath $(ALLIGATOR_WASM_LIB)),$(CURDIR)/))"
 
-wasm-flags-mt: wasm-lib
+wasm-flags-mt: $(ALLIGATOR_WASM_LIB_MT)
 	@echo "-pthread $(call WASM_FLAGS_OF,$(abspath $(ALLIGATOR_WASM_LIB_MT)),$(CURDIR)/)"
 
 $(PORT_DEPS): $(PORT_SRCS)
@@ -265,6 +266,16 @@ $(B)/demo/demo.js: demo/demo.c $(PORT_DEPS)
 
 demo: setup $(B)/demo/demo.js
 	@$(NODE_RUN) demo/run.js
+
+# ---- distribution ----------------------------------------------------------------
+# The port as a zip for Emscripten's tools/ports/contrib/ (scripts/release.py):
+# $(B)/release/alligator-VERSION.zip (package.json's "files"), its .sha512, and
+# the descriptor alligator.py.  Set RELEASE_URL to the project's home page (the
+# zip is expected at RELEASE_URL/releases/download/VERSION/, or RELEASE_ZIP_URL).
+RELEASE_URL ?= https://example.invalid/alligator
+release:
+	@$(if $(filter https://example.invalid/%,$(RELEASE_URL)),echo "release: RELEASE_URL is a placeholder; set it before offering the descriptor upstream" >&2;)
+	python3 scripts/release.py $(B)/release $(RELEASE_URL) $(RELEASE_ZIP_URL)
 
 clean:
 	rm -rf $(B)

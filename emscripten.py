@@ -14,13 +14,17 @@
 # run by 3.1.6; test/port/use_port.py drives it through the same calls.
 
 import glob
+import json
 import os
 
-TAG = '0.1.0'
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+# The version is package.json's (shipped beside this file in the npm package
+# and the release zip).
+with open(os.path.join(ROOT, 'package.json')) as f:
+  TAG = json.load(f)['version']
 DESCRIPTION = 'Alligator: a constant-time malloc for WebAssembly (replaces dlmalloc; use with -sMALLOC=none)'
 LICENSE = 'MIT'
-
-ROOT = os.path.dirname(os.path.abspath(__file__))
 
 
 def _sources():
