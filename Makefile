@@ -22,7 +22,8 @@ PORT_DEPS := $(B)/port-cache/stamp
 PORT_SRCS := emscripten.py js/library_alligator.js $(CORE) $(PORT_C) $(HDRS)
 # A build through the port file, on any Emscripten (test/port/use_port.py runs
 # emcc itself on >= 3.1.54):  $(USE_PORT) [emcc args] --use-port=emscripten.py[:opt=v]
-PORT_RUN := python3 test/port/use_port.py --cache $(B)/port-cache
+PORT_RUN_IN = python3 test/port/use_port.py --cache $(1)
+PORT_RUN := $(call PORT_RUN_IN,$(B)/port-cache)
 USE_PORT := $(PORT_RUN) $(EMCC) -sMALLOC=none
 WARN := -std=c11 -Wall -Wextra -Werror
 HOST_CFLAGS  ?= -O2 -g
@@ -225,8 +226,7 @@ CXX_TEST_FLAGS := -O2 -sMODULARIZE -sEXPORT_NAME=createModule -sENVIRONMENT=node
 $(B)/test/cxx-port.js: test/wasm/cxx.cpp $(PORT_DEPS)
 	@mkdir -p $(@D)
 	rm -rf $(B)/port-cache/cxx
-	python3 test/port/use_port.py --cache $(B)/port-cache/cxx $(EMXX) -sMALLOC=none --use-port=emscripten.py \
-	  $(CXX_TEST_FLAGS) $< -o $@
+	$(call PORT_RUN_IN,$(B)/port-cache/cxx) $(EMXX) -sMALLOC=none --use-port=emscripten.py $(CXX_TEST_FLAGS) $< -o $@
 
 $(B)/test/cxx-make.js: test/wasm/cxx.cpp $(ALLIGATOR_WASM_LIB) js/library_alligator.js
 	@mkdir -p $(@D)

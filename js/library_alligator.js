@@ -16,6 +16,7 @@ var AlligatorLibrary = {
   // Imported by port/stats_js.c (called once, from a constructor): linking
   // the C side pulls in $Alligator, so no -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE.
   alligator_js_attach__deps: ['$Alligator'],
+  alligator_js_attach__sig: 'v',
   alligator_js_attach: function() {},
   $Alligator: {
     CLASSES: 21,

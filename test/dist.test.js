@@ -10,6 +10,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { APP_C, APP_SERVED } = require('./helpers');
 
 const ROOT = path.join(__dirname, '..');
 const VERSION = require('../package.json').version;
@@ -20,22 +21,10 @@ const sh = (line, cwd) => {
   return r.stdout;
 };
 
-const APP = `#include <stdio.h>
-#include <stdlib.h>
-#include <alligator.h>
-int main(void) {
-  void *p = malloc(5000);
-  alligator_stats_t st;
-  alligator_stats(&st);
-  printf("app: alligator live %zu large %zu\\n", st.live_allocations, st.large_blocks);
-  free(p);
-  return 0;
-}
-`;
 // Runs app.js in dir: Alligator must have served the program's malloc.
 function runApp(dir, js = 'app.js') {
   const out = sh(`${process.execPath} --no-experimental-fetch ${js}`, dir);
-  assert.match(out, /^app: alligator live [1-9]\d* large [1-9]/m, out);
+  assert.match(out, APP_SERVED, out);
 }
 
 describe('distribution', function () {
@@ -48,7 +37,7 @@ describe('distribution', function () {
     const project = path.join(scratch, 'consumer');
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    fs.writeFileSync(path.join(project, 'app.c'), APP);
+    fs.writeFileSync(path.join(project, 'app.c'), APP_C);
     sh(`npm install --offline --no-audit --no-fund --loglevel=error ${path.join(scratch, path.basename(tgz))}`, project);
     const pkg = 'node_modules/alligator-malloc';
     assert.ok(!fs.existsSync(path.join(project, pkg, 'build')), 'no build output shipped');
@@ -80,7 +69,7 @@ describe('distribution', function () {
     const elsewhere = path.join(scratch, 'elsewhere');
     fs.mkdirSync(elsewhere);
     sh(`python3 -c "import zipfile; zipfile.ZipFile('${zip}').extractall('${elsewhere}')"`, ROOT);
-    fs.writeFileSync(path.join(elsewhere, 'app.c'), APP);
+    fs.writeFileSync(path.join(elsewhere, 'app.c'), APP_C);
     sh(`python3 ${ROOT}/test/port/use_port.py --cache ${elsewhere}/cache emcc -sMALLOC=none --use-port=${d.PORT_FILE} app.c -o app.js`, elsewhere);
     runApp(elsewhere);
   });

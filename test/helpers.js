@@ -27,4 +27,19 @@ function rng(seed) {
 
 const ENOMEM = 48, EINVAL = 28; // Emscripten's (musl's wasi) errno values
 
-module.exports = { load, rng, ENOMEM, EINVAL, BUILD };
+// A user's program for the build-route tests: Alligator must have served it.
+const APP_C = `#include <stdio.h>
+#include <stdlib.h>
+#include <alligator.h>
+int main(void) {
+  char *p = malloc(5000);
+  alligator_stats_t st;
+  alligator_stats(&st);
+  printf("app: alligator live %zu in use %zu large %zu\\n", st.live_allocations, st.in_use_bytes, st.large_blocks);
+  free(p);
+  return st.live_allocations ? 0 : 1;
+}
+`;
+const APP_SERVED = /^app: alligator live [1-9]\d* in use [1-9]\d* large [1-9]/m;
+
+module.exports = { load, rng, ENOMEM, EINVAL, BUILD, APP_C, APP_SERVED };
