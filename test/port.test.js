@@ -40,14 +40,15 @@ describe('the port file', function () {
     const r = spawnSync('python3', ['-c', `
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location('p', 'emscripten.py'); p = importlib.util.module_from_spec(spec); spec.loader.exec_module(p)
-class S: PTHREADS = False
+class S: PTHREADS = False; SHRINK_LEVEL = 0
 names = set()
 for checked in (False, True):
   for js in (False, True):
     for threads in (False, True):
-      p.opts.update(checked=checked, js=js); S.PTHREADS = threads; names.add(p.get_lib_name(S))
+      for shrink in (0, 2):
+        p.opts.update(checked=checked, js=js); S.PTHREADS = threads; S.SHRINK_LEVEL = shrink; names.add(p.get_lib_name(S))
 print(len(names), sorted(names))`], { cwd: ROOT, encoding: 'utf8' });
     assert.strictEqual(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^8 /, r.stdout);
+    assert.match(r.stdout, /^16 /, r.stdout);
   });
 });
