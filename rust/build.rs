@@ -156,6 +156,9 @@ fn main() {
     sources.push(csrc.join(backend));
     sources.push(shim.join("shim.c"));
 
+    // What was used, for whoever debugs a build.
+    fs::write(out.join("cflags.txt"), format!("{}\nTARGET_FEATURE={}\n", flags.join(" "), features)).unwrap();
+
     let cc = target_var("CC", &target, cross).unwrap_or_else(|| "clang".into());
     let mut cc_words = cc.split_whitespace();
     let cc_prog = cc_words.next().unwrap().to_string();
@@ -213,7 +216,4 @@ fn main() {
         .find_map(|l| l.strip_prefix("#define ALLIGATOR_CLASSES ").map(|v| v.trim().to_string()))
         .expect("alligator: no ALLIGATOR_CLASSES in alligator.h");
     fs::write(out.join("consts.rs"), format!("/// Size classes (`ALLIGATOR_CLASSES` in alligator.h).\npub const CLASSES: usize = {};\n", classes)).unwrap();
-    if wasm && atomics {
-        println!("cargo:rustc-cfg=alligator_lock");
-    }
 }
