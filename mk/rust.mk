@@ -7,6 +7,9 @@
 #                     `make test` (scripts/rust-test.sh prints "rust: N passed")
 #   make bench-rust   the Rust workloads, default wasm32 allocators against
 #                     Alligator (BENCH_RUST_RUNS, BENCH_RUST_SCALE)
+#   make bench-rust-quick  the same, once and small: both builds of each
+#                     target must give the same checksums (no timing); part
+#                     of `make test`
 #
 # The wasm32-unknown-unknown module and the wasm32-wasi example are built
 # with the other wasm tests and run by Mocha (test/rust.test.js).  All cargo
@@ -71,8 +74,19 @@ $(BENCH_RUST_B)/stamp: $(BENCH_RUST_SRC)
 bench-rust: $(BENCH_RUST_B)/stamp
 	$(NODE) bench/rust/run.js $(BENCH_RUST_B) $(BENCH_RUST_RUNS) $(BENCH_RUST_SCALE)
 
+bench-rust-quick:
+ifeq ($(RUST_WASM_MISSING),)
+	@$(MAKE) --no-print-directory $(BENCH_RUST_B)/stamp
+	@$(NODE) bench/rust/run.js $(BENCH_RUST_B) 1 3 >/dev/null && echo "bench-rust: 1 passed, 0 failed (same checksums, 4 workloads x 2 targets)"
+else
+	@echo "bench-rust: skipped ($(RUST_WASM_MISSING))"
+endif
+
+TEST_TARGETS += bench-rust-quick
+
 help::
 	@echo "make rust-test    the Rust crate: cargo test (host: rustup + Debian; wasm32-wasi in Node), cargo package"
 	@echo "make bench-rust   Rust workloads: Rust's default wasm32 allocators vs Alligator (bench/README.md)"
+	@echo "make bench-rust-quick  the same once, small: identical checksums (in make test)"
 
-.PHONY: rust-test bench-rust
+.PHONY: rust-test bench-rust bench-rust-quick

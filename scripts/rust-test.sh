@@ -5,6 +5,9 @@
 # step builds the crate from the packaged (vendored) C sources.  Offline;
 # target directories under $RUST_B.  Prints "rust: N passed, M failed".
 set -uo pipefail
+# The C core and shim must build without a warning on every target (CFLAGS
+# reaches clang through build.rs).
+export CFLAGS="${CFLAGS:-} -Werror"
 cd "$(dirname "$0")/.."
 B=${RUST_B:-$PWD/build}
 NODE=${NODE:-node}
