@@ -71,7 +71,17 @@ $(BENCH_RUST_B)/stamp: $(BENCH_RUST_SRC)
 	  || exit 1; done
 	@touch $@
 
-bench-rust: $(BENCH_RUST_B)/stamp
+# The size floor for code sizes, and Alligator with its C side at -Oz
+# (wasm32-unknown-unknown, where nothing else
+# brings an allocator; on wasm32-wasi, wasi-libc keeps its dlmalloc for itself).
+$(BENCH_RUST_B)/bump-stamp: $(BENCH_RUST_SRC)
+	cd bench/rust && $(DEB_CARGO) build -q --offline --release --target wasm32-unknown-unknown --features bump \
+	  --target-dir $(BENCH_RUST_B)/wasm32-unknown-unknown-bump
+	cd bench/rust && CFLAGS=-Oz $(DEB_CARGO) build -q --offline --release --target wasm32-unknown-unknown \
+	  --features alligator --target-dir $(BENCH_RUST_B)/wasm32-unknown-unknown-alligator-Oz
+	@touch $@
+
+bench-rust: $(BENCH_RUST_B)/stamp $(BENCH_RUST_B)/bump-stamp
 	$(NODE) bench/rust/run.js $(BENCH_RUST_B) $(BENCH_RUST_RUNS) $(BENCH_RUST_SCALE)
 
 bench-rust-quick:

@@ -6,7 +6,8 @@
 // instance; the four builds take turns in each round (interleaved), so
 // machine noise hits them alike.  Prints throughput ratios with their
 // spread, the peak memory (the module's memory at the end: wasm memory
-// never shrinks) and the stripped .wasm size.  A benchmark, not a test.
+// never shrinks) and the stripped .wasm size, also over a build with a bump
+// allocator (size only, never run: it would run out of memory).  A benchmark, not a test.
 //   node bench/rust/run.js BUILD_DIR [RUNS] [SCALE%]
 'use strict';
 const fs = require('fs');
@@ -37,6 +38,17 @@ async function instance(b) {
   return instance;
 }
 
+// The size of a build after wasm-strip (Debian's std rlibs carry debuginfo);
+// undefined when that build is not there.
+function strippedSize(dir, name, target) {
+  const file = path.join(dir, name, target, 'release', 'alligator_bench.wasm');
+  if (!fs.existsSync(file)) return undefined;
+  const stripped = path.join(dir, `${name}.stripped.wasm`);
+  fs.copyFileSync(file, stripped);
+  execFileSync('wasm-strip', [stripped]);
+  return fs.statSync(stripped).size;
+}
+
 function median(a) { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; }
 
 (async () => {
@@ -44,10 +56,9 @@ function median(a) { const s = [...a].sort((x, y) => x - y); return s[s.length >
     const name = `${b.target}${b.alloc === 'alligator' ? '-alligator' : ''}`;
     b.file = path.join(dir, name, b.target, 'release', 'alligator_bench.wasm');
     b.module = await WebAssembly.compile(fs.readFileSync(b.file));
-    const stripped = path.join(dir, `${name}.stripped.wasm`);
-    fs.copyFileSync(b.file, stripped);
-    execFileSync('wasm-strip', [stripped]);
-    b.size = fs.statSync(stripped).size;
+    b.size = strippedSize(dir, name, b.target);
+    b.bumpSize = strippedSize(dir, `${b.target}-bump`, b.target);
+    b.ozSize = strippedSize(dir, `${name}-Oz`, b.target);
     b.ms = WORKLOADS.map(() => []);
     b.peak = [];
     b.sum = [];
@@ -85,5 +96,8 @@ function median(a) { const s = [...a].sort((x, y) => x - y); return s[s.length >
         `${mib(d.peak[w])} | ${mib(a.peak[w])} |`);
     });
     console.log(`| .wasm, stripped | ${d.size} B | ${a.size} B (${a.size - d.size >= 0 ? '+' : ''}${a.size - d.size} B) | | | |`);
+    if (d.bumpSize)
+      console.log(`| allocator code (over a bump allocator, ${d.bumpSize} B) | ${d.size - d.bumpSize} B | ${a.size - d.bumpSize} B` +
+        `${a.ozSize ? `; ${a.ozSize - d.bumpSize} B with the C side at -Oz` : ''} | | | |`);
   }
 })().catch((e) => { console.error(e); process.exit(1); });

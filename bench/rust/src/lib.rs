@@ -11,6 +11,33 @@ use std::alloc::{alloc, dealloc, realloc, Layout};
 #[global_allocator]
 static ALLOC: alligator::AlligatorAlloc = alligator::AlligatorAlloc::INIT;
 
+/// The size floor: memory.grow and a pointer, nothing freed.
+#[cfg(feature = "bump")]
+mod bump {
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    pub struct Bump(AtomicUsize);
+    unsafe impl GlobalAlloc for Bump {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            let mut at = self.0.load(Ordering::Relaxed);
+            if at == 0 {
+                at = core::arch::wasm32::memory_size(0) * 65536;
+            }
+            let p = (at + l.align() - 1) & !(l.align() - 1);
+            let end = p + l.size();
+            let have = core::arch::wasm32::memory_size(0) * 65536;
+            if end > have && core::arch::wasm32::memory_grow(0, (end - have + 65535) / 65536) == usize::MAX {
+                return std::ptr::null_mut();
+            }
+            self.0.store(end, Ordering::Relaxed);
+            p as *mut u8
+        }
+        unsafe fn dealloc(&self, _: *mut u8, _: Layout) {}
+    }
+    #[global_allocator]
+    static ALLOC: Bump = Bump(AtomicUsize::new(0));
+}
+
 #[path = "../../../rust/tests/common/rng.rs"]
 mod rng;
 use rng::Rng;
