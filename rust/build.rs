@@ -24,12 +24,20 @@ fn var(name: &str) -> Option<String> {
 fn target_var(base: &str, target: &str, cross: bool) -> Option<String> {
     var(&format!("{}_{}", base, target))
         .or_else(|| var(&format!("{}_{}", base, target.replace('-', "_"))))
-        .or_else(|| var(&format!("{}_{}", if cross { "TARGET" } else { "HOST" }, base)))
+        .or_else(|| {
+            var(&format!(
+                "{}_{}",
+                if cross { "TARGET" } else { "HOST" },
+                base
+            ))
+        })
         .or_else(|| var(base))
 }
 
 fn split(flags: Option<String>) -> Vec<String> {
-    flags.map(|f| f.split_whitespace().map(String::from).collect()).unwrap_or_default()
+    flags
+        .map(|f| f.split_whitespace().map(String::from).collect())
+        .unwrap_or_default()
 }
 
 fn on_path(name: &str) -> bool {
@@ -41,7 +49,13 @@ fn on_path(name: &str) -> bool {
 fn llvm_ar() -> String {
     (0..=30)
         .rev()
-        .map(|v| if v == 0 { "llvm-ar".to_string() } else { format!("llvm-ar-{}", v) })
+        .map(|v| {
+            if v == 0 {
+                "llvm-ar".to_string()
+            } else {
+                format!("llvm-ar-{}", v)
+            }
+        })
         .find(|n| on_path(n))
         .unwrap_or_else(|| "llvm-ar".to_string())
 }
@@ -49,7 +63,13 @@ fn llvm_ar() -> String {
 /// The C files of a directory, sorted; `heap_*.c` (the backends) left out.
 fn core_sources(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("alligator: cannot read the C sources in {}: {}", dir.display(), e))
+        .unwrap_or_else(|e| {
+            panic!(
+                "alligator: cannot read the C sources in {}: {}",
+                dir.display(),
+                e
+            )
+        })
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
@@ -100,10 +120,18 @@ fn main() {
     println!("cargo:rerun-if-changed={}", shim.display());
 
     let wasm = arch == "wasm32" || arch == "wasm64";
-    let mut flags: Vec<String> = vec!["-std=c11".into(), "-Wall".into(), "-Wextra".into(), "-fno-builtin".into()];
+    let mut flags: Vec<String> = vec![
+        "-std=c11".into(),
+        "-Wall".into(),
+        "-Wextra".into(),
+        "-fno-builtin".into(),
+    ];
     let opt = env::var("OPT_LEVEL").unwrap_or_else(|_| "2".into());
     flags.push(format!("-O{}", opt));
-    if env::var("DEBUG").map(|d| d != "false" && d != "0").unwrap_or(false) {
+    if env::var("DEBUG")
+        .map(|d| d != "false" && d != "0")
+        .unwrap_or(false)
+    {
         flags.push("-g".into());
     }
     flags.push(format!("-I{}", csrc.display()));
@@ -152,12 +180,20 @@ fn main() {
     flags.extend(split(target_var("CFLAGS", &target, cross)));
 
     let mut sources = core_sources(&csrc);
-    assert!(!sources.is_empty(), "alligator: no C sources in {}", csrc.display());
+    assert!(
+        !sources.is_empty(),
+        "alligator: no C sources in {}",
+        csrc.display()
+    );
     sources.push(csrc.join(backend));
     sources.push(shim.join("shim.c"));
 
     // What was used, for whoever debugs a build.
-    fs::write(out.join("cflags.txt"), format!("{}\nTARGET_FEATURE={}\n", flags.join(" "), features)).unwrap();
+    fs::write(
+        out.join("cflags.txt"),
+        format!("{}\nTARGET_FEATURE={}\n", flags.join(" "), features),
+    )
+    .unwrap();
 
     let cc = target_var("CC", &target, cross).unwrap_or_else(|| "clang".into());
     let mut cc_words = cc.split_whitespace();
@@ -171,11 +207,19 @@ fn main() {
         let stem = src.file_stem().unwrap().to_string_lossy();
         let obj = out.join(format!("{:02}-{}.o", i, stem));
         let mut cmd = Command::new(&cc_prog);
-        cmd.args(&cc_pre).args(&flags).arg("-c").arg(src).arg("-o").arg(&obj);
+        cmd.args(&cc_pre)
+            .args(&flags)
+            .arg("-c")
+            .arg(src)
+            .arg("-o")
+            .arg(&obj);
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("alligator: cannot run the C compiler `{}` (set CC or TARGET_CC): {}", cc, e));
+        let child = cmd.spawn().unwrap_or_else(|e| {
+            panic!(
+                "alligator: cannot run the C compiler `{}` (set CC or TARGET_CC): {}",
+                cc, e
+            )
+        });
         jobs.push((src.clone(), child));
         objects.push(obj);
     }
@@ -188,7 +232,12 @@ fn main() {
         }
         if !o.status.success() {
             eprintln!("{}", text);
-            eprintln!("alligator: `{} {}` failed on {}", cc, flags.join(" "), src.display());
+            eprintln!(
+                "alligator: `{} {}` failed on {}",
+                cc,
+                flags.join(" "),
+                src.display()
+            );
             failed = true;
         }
     }
@@ -204,7 +253,12 @@ fn main() {
         .arg(&lib)
         .args(&objects)
         .status()
-        .unwrap_or_else(|e| panic!("alligator: cannot run `{}` (set AR; llvm-ar is needed for wasm): {}", ar, e));
+        .unwrap_or_else(|e| {
+            panic!(
+                "alligator: cannot run `{}` (set AR; llvm-ar is needed for wasm): {}",
+                ar, e
+            )
+        });
     assert!(status.success(), "alligator: `{}` failed", ar);
 
     println!("cargo:rustc-link-search=native={}", out.display());
@@ -213,7 +267,10 @@ fn main() {
     let header = fs::read_to_string(csrc.join("alligator.h")).unwrap();
     let classes = header
         .lines()
-        .find_map(|l| l.strip_prefix("#define ALLIGATOR_CLASSES ").map(|v| v.trim().to_string()))
+        .find_map(|l| {
+            l.strip_prefix("#define ALLIGATOR_CLASSES ")
+                .map(|v| v.trim().to_string())
+        })
         .expect("alligator: no ALLIGATOR_CLASSES in alligator.h");
     fs::write(out.join("consts.rs"), format!("/// Size classes (`ALLIGATOR_CLASSES` in alligator.h).\npub const CLASSES: usize = {};\n", classes)).unwrap();
 }

@@ -51,6 +51,20 @@ else
   skip "host and wasm32-wasi with Debian's Rust" "no /usr/bin/cargo (Debian's rustc and cargo)"
 fi
 
+# Formatting (rustfmt's defaults), where rustup's cargo fmt is installed.
+if [ -x "${RUSTUP_CARGO%/cargo}/cargo-fmt" ]; then
+  echo "+ (format) cargo fmt --check"
+  if (cd rust && "$RUSTUP_CARGO" fmt --check) >"$log" 2>&1 && (cd bench/rust && "$RUSTUP_CARGO" fmt --check) >>"$log" 2>&1; then
+    echo "  format: rust/ and bench/rust/ as rustfmt writes them"
+    passed=$((passed + 1))
+  else
+    cat "$log"; echo "rust: format FAILED (run cargo fmt in rust/ and bench/rust/)"
+    failed=$((failed + 1))
+  fi
+else
+  skip "cargo fmt --check" "no rustup cargo-fmt"
+fi
+
 # The package: csrc/ (a symlink to src/) must be stored as files, and the
 # packaged crate must build on its own.
 PKG_CARGO=$RUSTUP_CARGO; [ -x "$PKG_CARGO" ] || PKG_CARGO=/usr/bin/cargo

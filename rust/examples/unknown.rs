@@ -17,7 +17,7 @@ static mut MESSAGE: [u8; 512] = [0; 512];
 /// The last failure's text (NUL-terminated), for the JS test.
 #[no_mangle]
 pub extern "C" fn test_message() -> *const u8 {
-    unsafe { MESSAGE.as_ptr() }
+    unsafe { std::ptr::addr_of!(MESSAGE) as *const u8 }
 }
 
 fn report(r: Result<(), String>) -> i32 {
@@ -26,10 +26,9 @@ fn report(r: Result<(), String>) -> i32 {
         Err(e) => {
             let b = e.as_bytes();
             let n = b.len().min(511);
-            unsafe {
-                MESSAGE[..n].copy_from_slice(&b[..n]);
-                MESSAGE[n] = 0;
-            }
+            let m = unsafe { &mut *std::ptr::addr_of_mut!(MESSAGE) };
+            m[..n].copy_from_slice(&b[..n]);
+            m[n] = 0;
             1
         }
     }
@@ -51,7 +50,11 @@ pub extern "C" fn test_stats() -> i32 {
 #[no_mangle]
 pub extern "C" fn test_wee_alloc(both_alive: i32) -> i32 {
     let (warm, end) = common::wee_alloc_pattern(20_000, both_alive != 0);
-    report(if warm == end { Ok(()) } else { Err(format!("heap grew from {} to {} bytes", warm, end)) })
+    report(if warm == end {
+        Ok(())
+    } else {
+        Err(format!("heap grew from {} to {} bytes", warm, end))
+    })
 }
 
 #[no_mangle]

@@ -32,14 +32,18 @@ fn main() {
     let grow: Option<common::Grower> = Some(common::memory_grow);
     #[cfg(not(target_arch = "wasm32"))]
     let grow: Option<common::Grower> = None;
-    let regions = common::mix(&[&ALLOC, &CMalloc], grow, 300).unwrap_or_else(|e| panic!("mix: {}", e));
+    let regions =
+        common::mix(&[&ALLOC, &CMalloc], grow, 300).unwrap_or_else(|e| panic!("mix: {}", e));
     println!("mix: {} regions, no overlaps", regions);
     let before = alligator::stats().live_allocations;
     let s = unsafe { strdup(b"from wasi-libc\0".as_ptr()) };
     let counted = alligator::stats().live_allocations - before;
     // (the pointer escapes: LLVM would otherwise delete a strdup/free pair)
     let usable = unsafe { alligator::usable_size(s) };
-    println!("strdup: {} allocation(s) in Alligator's heap, {} bytes usable", counted, usable);
+    println!(
+        "strdup: {} allocation(s) in Alligator's heap, {} bytes usable",
+        counted, usable
+    );
     unsafe { free(s) };
     common::check_stats().unwrap_or_else(|e| panic!("stats: {}", e));
     let st = alligator::stats();

@@ -305,7 +305,11 @@ unsafe extern "C" fn on_misuse(kind: i32, ptr: *mut c_void, message: *const u8) 
 pub fn set_misuse_hook(hook: Option<MisuseHook>) {
     HOOK.store(hook.map_or(0, |h| h as usize), Ordering::Release);
     unsafe {
-        alligator_set_error_handler(if hook.is_some() { Some(on_misuse as ErrorFn) } else { None });
+        alligator_set_error_handler(if hook.is_some() {
+            Some(on_misuse as ErrorFn)
+        } else {
+            None
+        });
     }
 }
 
@@ -334,7 +338,8 @@ unsafe fn c_str<'a>(p: *const u8) -> &'a str {
     while *p.add(n) != 0 {
         n += 1;
     }
-    core::str::from_utf8(core::slice::from_raw_parts(p, n)).unwrap_or("alligator: (message not UTF-8)")
+    core::str::from_utf8(core::slice::from_raw_parts(p, n))
+        .unwrap_or("alligator: (message not UTF-8)")
 }
 
 /// The C side's layout facts (c/shim.c), for tests/layout.rs.

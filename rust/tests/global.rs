@@ -36,22 +36,38 @@ fn alignment_zeroing_realloc_usable_size() {
             let layout = Layout::from_size_align(size, align).unwrap();
             unsafe {
                 let p = a.alloc(layout);
-                assert!(!p.is_null() && p as usize % align == 0, "{} aligned {}", size, align);
+                assert!(
+                    !p.is_null() && p as usize % align == 0,
+                    "{} aligned {}",
+                    size,
+                    align
+                );
                 assert!(alligator::usable_size(p) >= size);
                 std::ptr::write_bytes(p, 0xEE, size);
                 a.dealloc(p, layout);
                 // reused memory is zeroed too
                 let z = a.alloc_zeroed(layout);
                 assert!(z as usize % align == 0);
-                assert!(std::slice::from_raw_parts(z, size).iter().all(|&b| b == 0), "zeroed {} {}", size, align);
-                for (i, b) in std::slice::from_raw_parts_mut(z, size).iter_mut().enumerate() {
+                assert!(
+                    std::slice::from_raw_parts(z, size).iter().all(|&b| b == 0),
+                    "zeroed {} {}",
+                    size,
+                    align
+                );
+                for (i, b) in std::slice::from_raw_parts_mut(z, size)
+                    .iter_mut()
+                    .enumerate()
+                {
                     *b = i as u8;
                 }
                 for &to in &[size * 3, size / 2 + 1, 100_000] {
                     let r = a.realloc(z, layout, to);
                     assert!(r as usize % align == 0);
                     let keep = size.min(to).min(size / 2 + 1);
-                    assert!(std::slice::from_raw_parts(r, keep).iter().enumerate().all(|(i, &b)| b == i as u8));
+                    assert!(std::slice::from_raw_parts(r, keep)
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &b)| b == i as u8));
                     a.dealloc(r, Layout::from_size_align(to, align).unwrap());
                     break;
                 }
@@ -75,10 +91,15 @@ fn stats_follow_allocations() {
     drop(boxes);
     assert_eq!(alligator::stats().live_allocations, before.live_allocations);
     let mut problems = Vec::new();
-    assert_eq!(alligator::validate_with(|m| problems.push(m.to_string())), 0);
+    assert_eq!(
+        alligator::validate_with(|m| problems.push(m.to_string())),
+        0
+    );
     assert!(problems.is_empty());
     let map = alligator::heap_map();
-    assert!(map.windows(2).all(|w| w[0].address + w[0].bytes <= w[1].address));
+    assert!(map
+        .windows(2)
+        .all(|w| w[0].address + w[0].bytes <= w[1].address));
     assert_eq!(map.last().map(|s| s.kind()), Some(alligator::SpanKind::End));
 }
 

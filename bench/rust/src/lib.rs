@@ -26,7 +26,9 @@ mod bump {
             let p = (at + l.align() - 1) & !(l.align() - 1);
             let end = p + l.size();
             let have = core::arch::wasm32::memory_size(0) * 65536;
-            if end > have && core::arch::wasm32::memory_grow(0, (end - have + 65535) / 65536) == usize::MAX {
+            if end > have
+                && core::arch::wasm32::memory_grow(0, (end - have + 65535) / 65536) == usize::MAX
+            {
                 return std::ptr::null_mut();
             }
             self.0.store(end, Ordering::Relaxed);
@@ -56,13 +58,27 @@ unsafe fn stamp(p: *mut u8, n: usize, tag: u32) {
 }
 /// What stamp() left at offset 0 and n / 2 (later writes win in short blocks).
 fn first(n: usize, tag: u32) -> u8 {
-    if n == 1 { (tag >> 16) as u8 } else if n / 2 == 0 { (tag >> 8) as u8 } else { tag as u8 }
+    if n == 1 {
+        (tag >> 16) as u8
+    } else if n / 2 == 0 {
+        (tag >> 8) as u8
+    } else {
+        tag as u8
+    }
 }
 fn middle(n: usize, tag: u32) -> u8 {
-    if n / 2 == n - 1 { (tag >> 16) as u8 } else { (tag >> 8) as u8 }
+    if n / 2 == n - 1 {
+        (tag >> 16) as u8
+    } else {
+        (tag >> 8) as u8
+    }
 }
 unsafe fn check(p: *const u8, n: usize, tag: u32, sum: &mut Sum) {
-    assert!(*p == first(n, tag) && *p.add(n / 2) == middle(n, tag) && *p.add(n - 1) == (tag >> 16) as u8);
+    assert!(
+        *p == first(n, tag)
+            && *p.add(n / 2) == middle(n, tag)
+            && *p.add(n - 1) == (tag >> 16) as u8
+    );
     sum.mix(n as u32);
 }
 
@@ -121,7 +137,10 @@ fn small_churn(rng: &mut Rng, rounds: u32, sum: &mut Sum) {
         let mut head: Option<Box<Node>> = None;
         for _ in 0..rng.between(500, 2000) {
             let n = rng.between(8, 64) as usize;
-            head = Some(Box::new(Node { next: head, payload: vec![n as u8; n] }));
+            head = Some(Box::new(Node {
+                next: head,
+                payload: vec![n as u8; n],
+            }));
         }
         let t = &mut trees[round as usize % 3];
         for (_, v) in std::mem::take(t) {

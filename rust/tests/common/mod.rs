@@ -48,16 +48,31 @@ pub fn mix(users: &[&dyn GlobalAlloc], grow: Option<Grower>, rounds: u32) -> Res
     for round in 0..rounds {
         for (owner, a) in users.iter().enumerate() {
             // small and large blocks, some big enough to grow the heap
-            let len = if rng.next() % 4 == 0 { rng.between(2049, 200_000) } else { rng.between(1, 2048) } as usize;
+            let len = if rng.next() % 4 == 0 {
+                rng.between(2049, 200_000)
+            } else {
+                rng.between(1, 2048)
+            } as usize;
             let layout = Layout::from_size_align(len, 1 << rng.between(0, 4)).unwrap();
             let p = unsafe { a.alloc(layout) };
             if p.is_null() {
                 return Err(format!("user {} could not allocate {} bytes", owner, len));
             }
             if p as usize % layout.align() != 0 {
-                return Err(format!("user {}: {:p} not aligned to {}", owner, p, layout.align()));
+                return Err(format!(
+                    "user {}: {:p} not aligned to {}",
+                    owner,
+                    p,
+                    layout.align()
+                ));
             }
-            let r = Region { start: p as usize, len, tag: (round as u8) ^ (owner as u8 * 37) | 1, owner, layout };
+            let r = Region {
+                start: p as usize,
+                len,
+                tag: (round as u8) ^ (owner as u8 * 37) | 1,
+                owner,
+                layout,
+            };
             fill(&r);
             live.push(r);
         }
@@ -65,7 +80,13 @@ pub fn mix(users: &[&dyn GlobalAlloc], grow: Option<Grower>, rounds: u32) -> Res
             if round % 8 == 3 {
                 let pages = rng.between(1, 3) as usize;
                 let start = g(pages).ok_or_else(|| "memory.grow failed".to_string())?;
-                let r = Region { start, len: pages * 65536, tag: 0xA5, owner: usize::MAX, layout: Layout::new::<u8>() };
+                let r = Region {
+                    start,
+                    len: pages * 65536,
+                    tag: 0xA5,
+                    owner: usize::MAX,
+                    layout: Layout::new::<u8>(),
+                };
                 fill(&r);
                 live.push(r);
             }
@@ -76,7 +97,10 @@ pub fn mix(users: &[&dyn GlobalAlloc], grow: Option<Grower>, rounds: u32) -> Res
             if live[i].owner != usize::MAX {
                 let r = live.swap_remove(i);
                 if !intact(&r) {
-                    return Err(format!("user {}'s block {:#x}+{} was overwritten", r.owner, r.start, r.len));
+                    return Err(format!(
+                        "user {}'s block {:#x}+{} was overwritten",
+                        r.owner, r.start, r.len
+                    ));
                 }
                 unsafe { users[r.owner].dealloc(r.start as *mut u8, r.layout) };
             }
@@ -88,13 +112,21 @@ pub fn mix(users: &[&dyn GlobalAlloc], grow: Option<Grower>, rounds: u32) -> Res
         if w[0].start + w[0].len > w[1].start {
             return Err(format!(
                 "overlap: {:#x}+{} (user {}) and {:#x}+{} (user {})",
-                w[0].start, w[0].len, w[0].owner as isize, w[1].start, w[1].len, w[1].owner as isize
+                w[0].start,
+                w[0].len,
+                w[0].owner as isize,
+                w[1].start,
+                w[1].len,
+                w[1].owner as isize
             ));
         }
     }
     for r in &live {
         if !intact(r) {
-            return Err(format!("region {:#x}+{} (user {}) was overwritten", r.start, r.len, r.owner as isize));
+            return Err(format!(
+                "region {:#x}+{} (user {}) was overwritten",
+                r.start, r.len, r.owner as isize
+            ));
         }
     }
     let n = live.len();
@@ -137,17 +169,27 @@ pub fn wee_alloc_pattern(rounds: usize, both_alive: bool) -> (usize, usize) {
 pub fn check_stats() -> Result<(), String> {
     let s = alligator::stats();
     if s.heap_bytes != s.in_use_bytes + s.free_bytes + s.overhead_bytes {
-        return Err(format!("heap_bytes {} != in use + free + overhead ({:?})", s.heap_bytes, s));
+        return Err(format!(
+            "heap_bytes {} != in use + free + overhead ({:?})",
+            s.heap_bytes, s
+        ));
     }
     if s.class_count != alligator::CLASSES {
-        return Err(format!("class_count {} != {}", s.class_count, alligator::CLASSES));
+        return Err(format!(
+            "class_count {} != {}",
+            s.class_count,
+            alligator::CLASSES
+        ));
     }
     if !(0.0..=1.0).contains(&s.fragmentation) {
         return Err(format!("fragmentation {}", s.fragmentation));
     }
     let pages: usize = s.class_pages.iter().sum();
     if pages != s.minipages {
-        return Err(format!("class_pages sum {} != minipages {}", pages, s.minipages));
+        return Err(format!(
+            "class_pages sum {} != minipages {}",
+            pages, s.minipages
+        ));
     }
     let map = alligator::heap_map();
     let s = alligator::stats(); // after heap_map's own allocation
@@ -161,9 +203,16 @@ pub fn check_stats() -> Result<(), String> {
             minis, larges, frees, s.minipages, s.large_blocks, s.free_spans
         ));
     }
-    let large_bytes: usize = map.iter().filter(|m| m.kind() == alligator::SpanKind::Large).map(|m| m.bytes).sum();
+    let large_bytes: usize = map
+        .iter()
+        .filter(|m| m.kind() == alligator::SpanKind::Large)
+        .map(|m| m.bytes)
+        .sum();
     if large_bytes != s.large_bytes {
-        return Err(format!("heap map large bytes {} != stats {}", large_bytes, s.large_bytes));
+        return Err(format!(
+            "heap map large bytes {} != stats {}",
+            large_bytes, s.large_bytes
+        ));
     }
     let problems = alligator::validate();
     if problems != 0 {
@@ -202,7 +251,10 @@ pub fn misuse_with_hook() -> Result<Vec<String>, String> {
     alligator::set_misuse_hook(None);
     let seen = SEEN.load(Ordering::SeqCst);
     if seen != 3 {
-        return Err(format!("hook saw kinds {:#b}, messages {:?}", seen, messages));
+        return Err(format!(
+            "hook saw kinds {:#b}, messages {:?}",
+            seen, messages
+        ));
     }
     if !messages[0].contains("double free") || !messages[1].contains("invalid pointer") {
         return Err(format!("messages {:?}", messages));
