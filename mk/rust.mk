@@ -28,6 +28,7 @@ RUST_WASM_MISSING := $(if $(and $(wildcard /usr/bin/cargo),$(wildcard /usr/lib/r
 $(B)/rust/wasm/unknown.wasm: $(RUST_INPUTS)
 	@mkdir -p $(@D)
 ifeq ($(RUST_WASM_MISSING),)
+	@rm -f $(@D)/SKIPPED
 	cd rust && $(DEB_CARGO) build -q --offline --release --features debug --target wasm32-unknown-unknown --example unknown \
 	  --target-dir $(RUST_B)/rust-debian-release
 	cp $(RUST_B)/rust-debian-release/wasm32-unknown-unknown/release/examples/unknown.wasm $@
