@@ -50,6 +50,16 @@ extern "C" {
 #define ALLIGATOR_VERSION "0.1.0"
 #define ALLIGATOR_CLASSES 21
 
+/* The largest request served: above it, NULL with errno ENOMEM at once.
+ * wasm32 and 32-bit hosts: 4 GiB - 1 MiB (the address space).  64-bit hosts:
+ * 31 GiB, under the 32 GiB the host shim reserves (span sizes are 24-bit
+ * unit counts: 2^24 units of 2080 bytes = 32.5 GiB). */
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ >= 8 && !defined(__wasm__)
+#define ALLIGATOR_MAX_REQUEST ((size_t)31 << 30)
+#else
+#define ALLIGATOR_MAX_REQUEST ((size_t)0xFFF00000u)
+#endif
+
 typedef struct alligator_stats {
   size_t heap_bytes;          /* memory obtained from the heap backend */
   size_t in_use_bytes;        /* usable bytes of live allocations */

@@ -1,7 +1,8 @@
 /* Heap backend for hosts (x86_64, i686): simulated linear memory.
  *
- * One region is reserved from the system at the first growth (4 GiB on
- * 64-bit hosts, less where the address space is short) and handed out like
+ * One region is reserved from the system at the first growth (32 GiB on
+ * 64-bit hosts, 1 GiB on 32-bit ones, less where the system refuses; pages
+ * are only committed when touched) and handed out like
  * wasm memory: an sbrk that only grows, over zero-filled pages, up to a
  * settable limit in 64 KiB pages.  So the same allocator code runs natively
  * under gdb, valgrind, sanitizers and fuzzers, with out-of-memory testable.
@@ -19,8 +20,18 @@
 static char *region;
 static size_t reserved, brk_offset, limit;
 
+/* 64-bit: 32 GiB, above ALLIGATOR_MAX_REQUEST and within the 2^24 units a
+ * span header can count. */
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ >= 8
+#define RESERVE ((size_t)32 << 30)
+#else
+#define RESERVE ((size_t)1 << 30)
+#endif
+_Static_assert(RESERVE / AL_UNIT < (1u << (32 - HEAD_SIZE_SHIFT)), "a span of the whole reservation must fit its header");
+_Static_assert(RESERVE > ALLIGATOR_MAX_REQUEST || RESERVE < ((size_t)1 << 31), "the largest request fits the reservation");
+
 static int reserve(void) {
-  size_t want = sizeof(void *) >= 8 ? (size_t)4 << 30 : (size_t)1 << 30;
+  size_t want = RESERVE;
   for (; want >= ((size_t)16 << 20); want /= 2) {
     void *p = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p != MAP_FAILED) {

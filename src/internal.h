@@ -52,7 +52,7 @@ al_inline unsigned al_log2(uint32_t x) { return 31u - (unsigned)__builtin_clz(x)
 #define AL_SECTION     2048u            /* MiniPage section bytes */
 #define AL_UNIT        (AL_HDR + AL_SECTION) /* 2080 = 130 granules */
 #define AL_SMALL_MAX   AL_SECTION       /* larger requests become large blocks */
-#define AL_MAX_REQUEST ((size_t)0xFFF00000u) /* above this: ENOMEM at once */
+#define AL_MAX_REQUEST ALLIGATOR_MAX_REQUEST /* above this: ENOMEM at once */
 #define AL_GROW_MIN    16u              /* grow the heap by at least 16 units (33 KiB) */
 
 /* ---- span header ------------------------------------------------------ */
@@ -156,7 +156,7 @@ al_inline span_t *al_span(uint32_t u) {
   return (span_t *)(al_g.base + (uintptr_t)u * AL_UNIT);
 }
 al_inline uint32_t al_unit_of(const void *p) {
-  return (uint32_t)((uintptr_t)p - al_g.base) / AL_UNIT; /* 32-bit: the heap spans < 4 GiB */
+  return (uint32_t)(((uintptr_t)p - al_g.base) / AL_UNIT); /* < 2^24 units (the head's size field) */
 }
 al_inline uint32_t al_index(const span_t *s) { return al_unit_of(s); }
 al_inline unsigned al_kind(const span_t *s) { return s->head & HEAD_KIND_MASK; }
@@ -190,6 +190,9 @@ void *al_large_alloc(size_t n, size_t align, int zero);
 void  al_large_free(span_t *s, void *p);
 void *al_large_realloc(span_t *s, void *p, size_t n);
 size_t al_large_room(span_t *s, const void *p);
+/* The bytes a large block was asked for (its `prev` keeps them modulo 2^32:
+ * the block's room exceeds them by at most one unit). */
+size_t al_large_asked(span_t *s, const void *p);
 
 /* ---- MiniPages (minipage.c) -------------------------------------------- */
 void *al_small_alloc_slow(unsigned c, int zero);

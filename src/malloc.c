@@ -2,6 +2,7 @@
  * blocks.  Every entry point takes the lock (free on single-threaded wasm),
  * classifies the pointer with one division, and calls the O(1) paths. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include "minipage.h"
 
@@ -72,11 +73,11 @@ static void stamp(span_t *s, void *p, size_t n) {
 }
 static int overflowed(span_t *s, void *p) {
   if (al_kind(s) == KIND_MINI) return al_check_overflow_small(al_small_segment(s, p), al_class_size[s->cls]);
-  return al_check_overflow_large(p, s->prev, al_large_room(s, p));
+  return al_check_overflow_large(p, al_large_asked(s, p), al_large_room(s, p));
 }
 /* What the user may use: the n it asked for. */
 static size_t usable_locked(span_t *s, const void *p) {
-  if (al_kind(s) != KIND_MINI) return s->prev;
+  if (al_kind(s) != KIND_MINI) return al_large_asked(s, p);
   unsigned char *seg = al_small_segment(s, p);
   return al_check_end_small(seg, al_class_size[s->cls]) - (size_t)((const unsigned char *)p - seg);
 }
@@ -241,14 +242,18 @@ void *reallocarray(void *p, size_t count, size_t size) {
   return realloc(p, n);
 }
 
-/* Alignments that are not a power of two are rounded up to one (as glibc). */
+/* As glibc: alignments up to 16 (0 included) are malloc's; others that are
+ * not a power of two are rounded up to one; above SIZE_MAX / 2 + 1 (no
+ * power of two to round to) EINVAL. */
 void *memalign(size_t align, size_t n) {
-  if (align & (align - 1)) {
-    size_t a = AL_GRANULE;
-    while (a < align && a) a <<= 1;
-    align = a;
+  if (align > SIZE_MAX / 2 + 1) {
+    errno = EINVAL;
+    return NULL;
   }
-  if (!align || align > AL_MAX_REQUEST) return oom();
+  size_t a = AL_GRANULE;
+  while (a < align) a <<= 1; /* no overflow: align <= SIZE_MAX / 2 + 1 */
+  align = a;
+  if (align > AL_MAX_REQUEST) return oom();
   AL_LOCK();
   void *p = alloc_locked(n, align, 0);
   if (!p) oom();
@@ -294,22 +299,41 @@ size_t malloc_usable_size(void *p) {
 }
 
 #ifdef AL_HAVE_MALLINFO
+/* mallinfo's fields from the statistics: written once, for both structs. */
+#define AL_MALLINFO_FILL(mi, T, st)                          \
+  do {                                                       \
+    (mi).arena = (T)(st).heap_bytes;                         \
+    (mi).ordblks = (T)(st).free_spans;                       \
+    (mi).hblks = (T)(st).large_blocks;                       \
+    (mi).hblkhd = (T)(st).large_bytes;                       \
+    (mi).usmblks = (T)(st).peak_in_use_bytes;                \
+    (mi).fsmblks = (T)((st).free_bytes - (st).free_span_bytes); \
+    (mi).uordblks = (T)(st).in_use_bytes;                    \
+    (mi).fordblks = (T)(st).free_bytes;                      \
+    (mi).keepcost = (T)(st).largest_free_bytes;              \
+  } while (0)
+
 struct mallinfo mallinfo(void) {
   alligator_stats_t st;
   alligator_stats(&st);
   struct mallinfo mi;
   memset(&mi, 0, sizeof mi);
-  mi.arena = (int)st.heap_bytes;
-  mi.ordblks = (int)st.free_spans;
-  mi.hblks = (int)st.large_blocks;
-  mi.hblkhd = (int)st.large_bytes;
-  mi.usmblks = (int)st.peak_in_use_bytes;
-  mi.fsmblks = (int)(st.free_bytes - st.free_span_bytes);
-  mi.uordblks = (int)st.in_use_bytes;
-  mi.fordblks = (int)st.free_bytes;
-  mi.keepcost = (int)st.largest_free_bytes;
+  AL_MALLINFO_FILL(mi, int, st);
   return mi;
 }
+
+/* glibc 2.33's mallinfo2 (size_t fields): under LD_PRELOAD a program would
+ * otherwise get glibc's, which knows nothing of this heap. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+struct mallinfo2 mallinfo2(void) {
+  alligator_stats_t st;
+  alligator_stats(&st);
+  struct mallinfo2 mi;
+  memset(&mi, 0, sizeof mi);
+  AL_MALLINFO_FILL(mi, size_t, st);
+  return mi;
+}
+#endif
 #endif
 
 #ifndef ALLIGATOR_PREFIX

@@ -98,7 +98,7 @@ static void split_front(uint32_t u, uint32_t have, uint32_t keep) {
 
 /* ---- growth ---------------------------------------------------------- */
 #define NONE UINT32_MAX
-#define MAX_UNITS (1u << 21) /* 4.3 GB: more than any 32-bit address space */
+#define MAX_UNITS ((1u << (32 - HEAD_SIZE_SHIFT)) - 1) /* the head's size field: 32.5 GiB */
 
 static void *backend_grow(size_t want, size_t need) {
   void *r = al_backend_sbrk(want);
