@@ -205,6 +205,13 @@ $(B)/test/misuse-checked-wasm.js: test/c/misuse.c $(PORT_DEPS)
 	$(USE_PORT) --use-port=emscripten.py:checked=true \
 	  -O1 -sENVIRONMENT=node -DALLIGATOR_CHECKED $< -o $@
 
+# Emscripten's malloc-wrapping pattern: the program defines malloc and free
+# (or only malloc) and calls emscripten_builtin_malloc/free (make route).
+$(B)/test/wrap-malloc.js $(B)/test/wrap-malloc-only.js: $(B)/test/wrap-%.js: test/wasm/wrap_malloc.c $(ALLIGATOR_WASM_LIB)
+	@mkdir -p $(@D)
+	$(EMCC) $(WARN) -O2 -sENVIRONMENT=node $(if $(findstring only,$*),-DWRAP_ONLY_MALLOC) -Isrc $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
+WASM_TESTS += $(B)/test/wrap-malloc.js $(B)/test/wrap-malloc-only.js
+
 # Emscripten threads (-pthread: the port builds liballigator-mt.a, with the lock).
 $(B)/test/threads-wasm.js: test/c/threads.c $(PORT_DEPS)
 	@mkdir -p $(@D)

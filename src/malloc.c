@@ -14,23 +14,43 @@
 #endif
 #endif
 
-/* -DALLIGATOR_PREFIX: the same functions named alligator_malloc, alligator_free,
- * ..., beside the C library's own malloc (sanitizers, valgrind, benchmarks,
- * the libFuzzer harness).  The names are declared in alligator.h. */
+/* Names.  The functions are defined as al_malloc, al_free, ... and call one
+ * another only by those names.  The public names are WEAK aliases of them
+ * (as Emscripten's dlmalloc does): a program may define its own malloc or
+ * free and call emscripten_builtin_malloc/free (or __libc_malloc/free, on
+ * glibc and wasi-libc) inside, which are strong aliases that never go
+ * through the public names.  Under LD_PRELOAD weak definitions interpose like
+ * strong ones (the dynamic linker does not tell them apart).
+ * -DALLIGATOR_PREFIX: the same functions named alligator_malloc, ..., beside
+ * the C library's own malloc (sanitizers, valgrind, benchmarks, the
+ * libFuzzer harness), with no other names.  Declared in alligator.h. */
 #ifdef ALLIGATOR_PREFIX
-#define malloc alligator_malloc
-#define free alligator_free
-#define calloc alligator_calloc
-#define realloc alligator_realloc
-#define reallocarray alligator_reallocarray
-#define memalign alligator_memalign
-#define aligned_alloc alligator_aligned_alloc
-#define posix_memalign alligator_posix_memalign
-#define valloc alligator_valloc
-#define pvalloc alligator_pvalloc
-#define malloc_usable_size alligator_malloc_usable_size
-#define mallinfo alligator_mallinfo
+#define al_malloc alligator_malloc
+#define al_free alligator_free
+#define al_calloc alligator_calloc
+#define al_realloc alligator_realloc
+#define al_reallocarray alligator_reallocarray
+#define al_memalign alligator_memalign
+#define al_aligned_alloc alligator_aligned_alloc
+#define al_posix_memalign alligator_posix_memalign
+#define al_valloc alligator_valloc
+#define al_pvalloc alligator_pvalloc
+#define al_malloc_usable_size alligator_malloc_usable_size
 #undef AL_HAVE_MALLINFO
+#define AL_API
+#else
+#define AL_API __attribute__((visibility("hidden"))) /* reached through the aliases */
+AL_API void *al_malloc(size_t n);
+AL_API void al_free(void *p);
+AL_API void *al_calloc(size_t count, size_t size);
+AL_API void *al_realloc(void *p, size_t n);
+AL_API void *al_reallocarray(void *p, size_t count, size_t size);
+AL_API void *al_memalign(size_t align, size_t n);
+AL_API void *al_aligned_alloc(size_t align, size_t n);
+AL_API int al_posix_memalign(void **out, size_t align, size_t n);
+AL_API void *al_valloc(size_t n);
+AL_API void *al_pvalloc(size_t n);
+AL_API size_t al_malloc_usable_size(void *p);
 #endif
 
 #if defined(__wasm__)
@@ -156,7 +176,7 @@ static void *oom(void) {
 
 /* ---- the malloc family -------------------------------------------------- */
 
-void *malloc(size_t n) {
+AL_API void *al_malloc(size_t n) {
   AL_LOCK();
   void *p = alloc_locked(n, AL_GRANULE, 0);
   if (al_unlikely(!p)) oom();
@@ -164,14 +184,14 @@ void *malloc(size_t n) {
   return p;
 }
 
-void free(void *p) {
+AL_API void al_free(void *p) {
   if (!p) return;
   AL_LOCK();
   free_locked(p);
   AL_UNLOCK();
 }
 
-void *calloc(size_t count, size_t size) {
+AL_API void *al_calloc(size_t count, size_t size) {
   size_t n;
   if (al_unlikely(__builtin_mul_overflow(count, size, &n))) {
     errno = ENOMEM;
@@ -184,10 +204,10 @@ void *calloc(size_t count, size_t size) {
   return p;
 }
 
-void *realloc(void *p, size_t n) {
-  if (!p) return malloc(n);
+AL_API void *al_realloc(void *p, size_t n) {
+  if (!p) return al_malloc(n);
   if (n == 0) { /* as dlmalloc: free, return NULL */
-    free(p);
+    al_free(p);
     return NULL;
   }
   AL_LOCK();
@@ -233,19 +253,19 @@ out:
   return q;
 }
 
-void *reallocarray(void *p, size_t count, size_t size) {
+AL_API void *al_reallocarray(void *p, size_t count, size_t size) {
   size_t n;
   if (__builtin_mul_overflow(count, size, &n)) {
     errno = ENOMEM;
     return NULL;
   }
-  return realloc(p, n);
+  return al_realloc(p, n);
 }
 
 /* As glibc: alignments up to 16 (0 included) are malloc's; others that are
  * not a power of two are rounded up to one; above SIZE_MAX / 2 + 1 (no
  * power of two to round to) EINVAL. */
-void *memalign(size_t align, size_t n) {
+AL_API void *al_memalign(size_t align, size_t n) {
   if (align > SIZE_MAX / 2 + 1) {
     errno = EINVAL;
     return NULL;
@@ -261,18 +281,18 @@ void *memalign(size_t align, size_t n) {
   return p;
 }
 
-void *aligned_alloc(size_t align, size_t n) {
+AL_API void *al_aligned_alloc(size_t align, size_t n) {
   if (!align || (align & (align - 1))) {
     errno = EINVAL;
     return NULL;
   }
-  return memalign(align, n);
+  return al_memalign(align, n);
 }
 
-int posix_memalign(void **out, size_t align, size_t n) {
+AL_API int al_posix_memalign(void **out, size_t align, size_t n) {
   if (!align || (align & (align - 1)) || align % sizeof(void *)) return EINVAL;
   int saved = errno;
-  void *p = memalign(align, n);
+  void *p = al_memalign(align, n);
   if (!p) {
     errno = saved;
     return ENOMEM;
@@ -281,15 +301,15 @@ int posix_memalign(void **out, size_t align, size_t n) {
   return 0;
 }
 
-void *valloc(size_t n) { return memalign(AL_PAGE_SIZE, n); }
+AL_API void *al_valloc(size_t n) { return al_memalign(AL_PAGE_SIZE, n); }
 
-void *pvalloc(size_t n) {
+AL_API void *al_pvalloc(size_t n) {
   size_t r = (n + AL_PAGE_SIZE - 1) & ~(size_t)(AL_PAGE_SIZE - 1);
   if (r < n) return oom();
-  return memalign(AL_PAGE_SIZE, r ? r : AL_PAGE_SIZE);
+  return al_memalign(AL_PAGE_SIZE, r ? r : AL_PAGE_SIZE);
 }
 
-size_t malloc_usable_size(void *p) {
+AL_API size_t al_malloc_usable_size(void *p) {
   if (!p) return 0;
   AL_LOCK();
   span_t *s = live_header_of(p, "malloc_usable_size");
@@ -337,25 +357,32 @@ struct mallinfo2 mallinfo2(void) {
 #endif
 
 #ifndef ALLIGATOR_PREFIX
-/* ---- other names for the same functions -------------------------------- */
-/* glibc's and wasi-libc's internal names (so LD_PRELOAD and static links never
- * mix two heaps), and Emscripten's builtin names (used by its sanitizers and
- * memory profiler).  Plain forwarders: tail calls, no attribute mismatches. */
-void *__libc_malloc(size_t n);
-void *__libc_malloc(size_t n) { return malloc(n); }
-void __libc_free(void *p);
-void __libc_free(void *p) { free(p); }
-void *__libc_calloc(size_t c, size_t n);
-void *__libc_calloc(size_t c, size_t n) { return calloc(c, n); }
-void *__libc_realloc(void *p, size_t n);
-void *__libc_realloc(void *p, size_t n) { return realloc(p, n); }
-void *__libc_memalign(size_t a, size_t n);
-void *__libc_memalign(size_t a, size_t n) { return memalign(a, n); }
+/* ---- the names programs call ------------------------------------------ */
+#define AL_ALIAS(name, target, ...) extern __typeof(target) name __attribute__((alias(#target), ##__VA_ARGS__));
+AL_ALIAS(malloc, al_malloc, weak)
+AL_ALIAS(free, al_free, weak)
+AL_ALIAS(calloc, al_calloc, weak)
+AL_ALIAS(realloc, al_realloc, weak)
+AL_ALIAS(reallocarray, al_reallocarray, weak)
+AL_ALIAS(memalign, al_memalign, weak)
+AL_ALIAS(aligned_alloc, al_aligned_alloc, weak)
+AL_ALIAS(posix_memalign, al_posix_memalign, weak)
+AL_ALIAS(valloc, al_valloc, weak)
+AL_ALIAS(pvalloc, al_pvalloc, weak)
+AL_ALIAS(malloc_usable_size, al_malloc_usable_size, weak)
+/* glibc's and wasi-libc's internal names (so that LD_PRELOAD and static links
+ * never mix two heaps; weak, as in glibc), and Emscripten's builtin names
+ * (its sanitizers, memory profiler and malloc wrappers call them). */
+AL_ALIAS(__libc_malloc, al_malloc, weak)
+AL_ALIAS(__libc_free, al_free, weak)
+AL_ALIAS(__libc_calloc, al_calloc, weak)
+AL_ALIAS(__libc_realloc, al_realloc, weak)
+AL_ALIAS(__libc_memalign, al_memalign, weak)
 #ifdef __EMSCRIPTEN__
-void *emscripten_builtin_malloc(size_t n) { return malloc(n); }
-void emscripten_builtin_free(void *p) { free(p); }
-void *emscripten_builtin_memalign(size_t a, size_t n) { return memalign(a, n); }
-void *emscripten_builtin_calloc(size_t c, size_t n) { return calloc(c, n); }
-void *emscripten_builtin_realloc(void *p, size_t n) { return realloc(p, n); }
+AL_ALIAS(emscripten_builtin_malloc, al_malloc)
+AL_ALIAS(emscripten_builtin_free, al_free)
+AL_ALIAS(emscripten_builtin_memalign, al_memalign)
+AL_ALIAS(emscripten_builtin_calloc, al_calloc)
+AL_ALIAS(emscripten_builtin_realloc, al_realloc)
 #endif
 #endif /* ALLIGATOR_PREFIX */
