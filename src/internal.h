@@ -203,8 +203,18 @@ int al_spare_release(void);
 void  al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors);
 
 /* ---- heap backend (heap_*.c): an sbrk over zero-filled memory ---------- */
-/* Like sbrk(increment): returns the old break, or NULL when it cannot grow.
- * backend_sbrk(0) returns the current break.  New memory must read as zero. */
+/* Like sbrk(increment): returns the start of `increment` new bytes (the old
+ * break), or NULL when it cannot grow; al_backend_sbrk(0) returns the break.
+ * The contract every backend keeps (src/heap_host.c, src/heap_wasi.c,
+ * port/heap_emscripten.c; test/c/foreign_grow.c tests it on all three):
+ *   - the bytes handed out read as zero (fresh memory, never recycled);
+ *   - they were never another user's: memory that someone else grew or took
+ *     (sbrk, memory.grow) since our last call is skipped, never returned;
+ *   - so the result may be non-contiguous with the previous one: the break
+ *     moves past foreign memory.  The allocator compares al_backend_sbrk(0)
+ *     with the end of its last segment and starts a new segment when they
+ *     differ (span.c, grow), and trusts only the returned address.
+ * Called with the allocator lock held. */
 void *al_backend_sbrk(size_t increment);
 
 /* ---- misuse and locking ----------------------------------------------- */

@@ -100,9 +100,12 @@ static void split_front(uint32_t u, uint32_t have, uint32_t keep) {
 #define NONE UINT32_MAX
 #define MAX_UNITS ((1u << (32 - HEAD_SIZE_SHIFT)) - 1) /* the head's size field: 32.5 GiB */
 
-static void *backend_grow(size_t want, size_t need) {
-  void *r = al_backend_sbrk(want);
-  if (!r && want > need) r = al_backend_sbrk(need);
+/* want bytes, else need bytes: returns their start and sets *got.  Only
+ * [r, r + *got) is ours: the break may already lie beyond it (another
+ * thread's sbrk), so it is never read back to size the growth. */
+static char *backend_grow(size_t want, size_t need, size_t *got) {
+  char *r = al_backend_sbrk(*got = want);
+  if (!r && want > need) r = al_backend_sbrk(*got = need);
   return r;
 }
 
@@ -142,16 +145,24 @@ static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
   return u;
 }
 
+/* [r, r + got) from the backend as a segment of its own, out of the bins if
+ * it holds `units` units; if not (another sbrk user took the room we padded
+ * for), it goes to the pool and NONE is returned. */
+static uint32_t new_segment(char *r, size_t got, uint32_t units) {
+  uint32_t u = make_segment((uintptr_t)r, (uintptr_t)r + got);
+  if (u == NONE || al_size(al_span(u)) >= units) return u;
+  make_free(u, al_size(al_span(u)), HEAD_FRESH);
+  return NONE;
+}
+
 /* A new segment (the first, or after someone else moved the break). */
 static uint32_t grow_segment(uint32_t units, uintptr_t brk) {
   size_t pad = grid_start(brk) - brk;
   uint32_t g = units > AL_GROW_MIN ? units : AL_GROW_MIN;
-  char *r = backend_grow(pad + (size_t)g * AL_UNIT + AL_HDR, pad + (size_t)units * AL_UNIT + AL_HDR);
+  size_t got;
+  char *r = backend_grow(pad + (size_t)g * AL_UNIT + AL_HDR, pad + (size_t)units * AL_UNIT + AL_HDR, &got);
   if (!r) return NONE;
-  uint32_t u = make_segment((uintptr_t)r, (uintptr_t)al_backend_sbrk(0));
-  if (u == NONE || al_size(al_span(u)) >= units) return u;
-  make_free(u, al_size(al_span(u)), HEAD_FRESH); /* raced with another sbrk user: keep it */
-  return NONE;
+  return new_segment(r, got, units);
 }
 
 /* Grow the heap so that a FREE span of >= units units exists at its end.
@@ -173,8 +184,11 @@ static al_noinline uint32_t grow(uint32_t units) {
   uint32_t need = units - ln;
   uint32_t g = need > AL_GROW_MIN ? need : AL_GROW_MIN;
   if (e + g > MAX_UNITS) return NONE;
-  if (!backend_grow((size_t)g * AL_UNIT, (size_t)need * AL_UNIT)) return NONE;
-  g = (uint32_t)(((uintptr_t)al_backend_sbrk(0) - (uintptr_t)end - AL_HDR) / AL_UNIT);
+  size_t got;
+  char *r = backend_grow((size_t)g * AL_UNIT, (size_t)need * AL_UNIT, &got);
+  if (!r) return NONE;
+  if (r != (char *)end + AL_HDR) return new_segment(r, got, units); /* another thread's sbrk came first */
+  g = (uint32_t)(got / AL_UNIT);
   al_g.heap_bytes += (size_t)g * AL_UNIT;
   al_g.grow_count++;
   uint32_t u = e, n = g, fresh = HEAD_FRESH;
