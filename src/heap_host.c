@@ -55,14 +55,53 @@ void *al_backend_sbrk(size_t increment) {
 }
 
 /* fork(): the child has only the forking thread.  If another thread held
- * the lock at that moment, the child would spin on it forever; so the lock
+ * the lock at that moment, the child would spin on it for ever; so the lock
  * is taken across fork (no operation is half done in the copy) and released
- * on both sides. */
+ * on both sides.  Two traps, both of which glibc's own malloc avoids:
+ *   - glibc's fork takes stdio's list lock AFTER the prepare handlers, and
+ *     fflush(NULL) holds that lock while it waits for a FILE whose owner
+ *     (getline, say) waits for us inside malloc: a cycle (glibc bug 19431).
+ *     So the prepare handler takes the list lock first (exported by glibc,
+ *     and recursive: fork takes it again), then ours: one order for all.
+ *   - a signal handler may fork while its own thread is inside malloc: in a
+ *     single-threaded process nobody else can hold the lock, so it is not
+ *     taken (as glibc does: it skips its malloc locks when single-threaded).
+ * The handlers are registered first of all (constructor priority 101), so
+ * that ours runs last among the prepare handlers: others may still malloc. */
 #include <pthread.h>
-static void fork_prepare(void) { AL_LOCK(); }
-static void fork_release(void) { AL_UNLOCK(); }
-__attribute__((constructor)) static void register_fork_handlers(void) {
-  pthread_atfork(fork_prepare, fork_release, fork_release);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+#include <sys/single_threaded.h>
+#define SINGLE_THREADED() (__libc_single_threaded != 0)
+#else
+#define SINGLE_THREADED() 0
+#endif
+#ifdef __GLIBC__
+extern void _IO_list_lock(void) __attribute__((weak));
+extern void _IO_list_unlock(void) __attribute__((weak));
+#define STDIO_LOCK() (_IO_list_lock ? _IO_list_lock() : (void)0)
+#define STDIO_UNLOCK() (_IO_list_unlock ? _IO_list_unlock() : (void)0)
+#else
+#define STDIO_LOCK() ((void)0)
+#define STDIO_UNLOCK() ((void)0)
+#endif
+static int fork_locked; /* the prepare handler took the locks */
+static void fork_prepare(void) {
+  fork_locked = !SINGLE_THREADED();
+  if (!fork_locked) return;
+  STDIO_LOCK();
+  AL_LOCK();
+}
+static void fork_parent(void) {
+  if (!fork_locked) return;
+  AL_UNLOCK();
+  STDIO_UNLOCK();
+}
+/* glibc's fork has reset the list lock in a child of a threaded parent. */
+static void fork_child(void) {
+  if (fork_locked) AL_UNLOCK();
+}
+__attribute__((constructor(101))) static void register_fork_handlers(void) {
+  pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
 void alligator_host_set_limit(size_t bytes) {
