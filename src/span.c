@@ -73,6 +73,34 @@ static void bin_remove(uint32_t u, uint32_t units) {
   al_g.free_spans--;
 }
 
+/* ---- trusting a free span ------------------------------------------------ */
+/* A free span's metadata lies in memory a program can reach: its header just
+ * before a freed block's old data, its footer in that data's last bytes.  A
+ * write after free (or before a block) must not make the pool hand out live
+ * memory or follow a wild size, so before a span is taken or merged its
+ * facts are cross-checked: header kind and magic, a size that stays in the
+ * heap, footer == header size, the next span's PREV_FREE, and its bin links
+ * (the neighbours point back at it; the list head is its size's bin).
+ * Cost: about 10 loads per pool operation (large blocks, new or emptied
+ * MiniPages), none on the small-block fast paths. */
+static int free_span_ok(uint32_t u, uint32_t n) {
+  if (u >= al_g.end || n == 0 || n > al_g.end - u) return 0;
+  span_t *s = al_span(u), *next = al_span(u + n);
+  if ((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) != (HEAD_MAGIC | KIND_FREE) || al_size(s) != n) return 0;
+  if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
+  uint32_t p = s->prev, x = s->next;
+  if (p ? p - 1 >= al_g.end || al_span(p - 1)->next != u + 1 : al_g.bins[bin_of(n)] != u + 1) return 0;
+  return !x || (x - 1 < al_g.end && al_span(x - 1)->prev == u + 1);
+}
+
+/* Report the corruption found at p (glibc's words for it); the operation
+ * then does nothing, leaving the damaged span out of the pool. */
+static al_noinline void pool_corrupt(const void *p, const char *what) {
+  al_report(AL_ERR_CORRUPTION, p, what);
+}
+#define CORRUPT_FREE "a free span: corrupted size vs. prev_size (written after free?)"
+#define CORRUPT_PREV "a free span before this block: corrupted size vs. prev_size (written after free?)"
+
 /* Make [u, u+units) one FREE span in a bin.  Its left neighbour is not free. */
 static void make_free(uint32_t u, uint32_t units, uint32_t fresh) {
   al_span(u)->head = al_make_head(KIND_FREE, units, fresh);
@@ -177,6 +205,10 @@ static al_noinline uint32_t grow(uint32_t units) {
   uint32_t e = al_g.end;
   span_t *end = al_span(e);
   uint32_t ln = (end->head & HEAD_PREV_FREE) ? ((uint32_t *)end)[-1] : 0;
+  if (al_unlikely(ln && (ln > e || !free_span_ok(e - ln, ln)))) {
+    pool_corrupt(end, CORRUPT_PREV);
+    return NONE;
+  }
   if (ln >= units) { /* the last span fits after all (the bin search rounds up) */
     bin_remove(e - ln, ln);
     return e - ln;
@@ -213,11 +245,13 @@ uint32_t al_span_take(uint32_t units, int *fresh) {
   uint32_t h = al_g.bins[b];
   if (h && al_size(al_span(h - 1)) >= units) {
     u = h - 1;                       /* an exact-bin span that fits: best fit */
+    if (al_unlikely(!free_span_ok(u, al_size(al_span(u))))) goto corrupt;
     bin_remove(u, al_size(al_span(u)));
   } else {
     int fb = bin_find(bin_fitting(units));
     if (fb >= 0) {
       u = al_g.bins[fb] - 1;
+      if (al_unlikely(!free_span_ok(u, al_size(al_span(u))))) goto corrupt;
       bin_remove(u, al_size(al_span(u)));
     } else if (al_spare_release()) {
       return al_span_take(units, fresh); /* the released page may fit now */
@@ -230,6 +264,9 @@ uint32_t al_span_take(uint32_t units, int *fresh) {
   *fresh = (s->head & HEAD_FRESH) != 0;
   split_front(u, al_size(s), units);
   return u;
+corrupt:
+  pool_corrupt(al_section(al_span(u)), CORRUPT_FREE);
+  return NONE;
 }
 
 void al_span_give(uint32_t u, uint32_t units) {
@@ -237,11 +274,19 @@ void al_span_give(uint32_t u, uint32_t units) {
   span_t *r = al_span(u + units);
   if (al_kind(r) == KIND_FREE) {
     uint32_t rn = al_size(r);
+    if (al_unlikely(!free_span_ok(u + units, rn))) {
+      pool_corrupt(al_section(r), CORRUPT_FREE);
+      return;
+    }
     bin_remove(u + units, rn);
     units += rn;
   }
   if (s->head & HEAD_PREV_FREE) {
     uint32_t ln = ((uint32_t *)s)[-1];
+    if (al_unlikely(ln > u || !free_span_ok(u - ln, ln))) {
+      pool_corrupt(al_section(s), CORRUPT_PREV);
+      return;
+    }
     bin_remove(u - ln, ln);
     u -= ln;
     units += ln;
@@ -266,6 +311,10 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
   uint32_t r = u + units;
   span_t *rs = al_span(r);
   uint32_t extra = want - units, got;
+  if (al_kind(rs) == KIND_FREE && !free_span_ok(r, al_size(rs))) {
+    pool_corrupt(al_section(rs), CORRUPT_FREE);
+    return 0;
+  }
   if (al_kind(rs) == KIND_FREE && al_size(rs) >= extra) {
     got = al_size(rs);
     bin_remove(r, got);
