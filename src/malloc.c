@@ -319,40 +319,30 @@ AL_API size_t al_malloc_usable_size(void *p) {
 }
 
 #ifdef AL_HAVE_MALLINFO
-/* mallinfo's fields from the statistics: written once, for both structs. */
-#define AL_MALLINFO_FILL(mi, T, st)                          \
-  do {                                                       \
-    (mi).arena = (T)(st).heap_bytes;                         \
-    (mi).ordblks = (T)(st).free_spans;                       \
-    (mi).hblks = (T)(st).large_blocks;                       \
-    (mi).hblkhd = (T)(st).large_bytes;                       \
-    (mi).usmblks = (T)(st).peak_in_use_bytes;                \
-    (mi).fsmblks = (T)((st).free_bytes - (st).free_span_bytes); \
-    (mi).uordblks = (T)(st).in_use_bytes;                    \
-    (mi).fordblks = (T)(st).free_bytes;                      \
-    (mi).keepcost = (T)(st).largest_free_bytes;              \
-  } while (0)
+/* mallinfo's fields from the statistics: written once, for both structs
+ * (T: int for mallinfo, size_t for mallinfo2). */
+#define AL_MALLINFO_BODY(S, T)                                   \
+  alligator_stats_t st;                                          \
+  alligator_stats(&st);                                          \
+  struct S mi;                                                   \
+  memset(&mi, 0, sizeof mi);                                     \
+  mi.arena = (T)st.heap_bytes;                                   \
+  mi.ordblks = (T)st.free_spans;                                 \
+  mi.hblks = (T)st.large_blocks;                                 \
+  mi.hblkhd = (T)st.large_bytes;                                 \
+  mi.usmblks = (T)st.peak_in_use_bytes;                          \
+  mi.fsmblks = (T)(st.free_bytes - st.free_span_bytes);          \
+  mi.uordblks = (T)st.in_use_bytes;                              \
+  mi.fordblks = (T)st.free_bytes;                                \
+  mi.keepcost = (T)st.largest_free_bytes;                        \
+  return mi
 
-struct mallinfo mallinfo(void) {
-  alligator_stats_t st;
-  alligator_stats(&st);
-  struct mallinfo mi;
-  memset(&mi, 0, sizeof mi);
-  AL_MALLINFO_FILL(mi, int, st);
-  return mi;
-}
+struct mallinfo mallinfo(void) { AL_MALLINFO_BODY(mallinfo, int); }
 
 /* glibc 2.33's mallinfo2 (size_t fields): under LD_PRELOAD a program would
  * otherwise get glibc's, which knows nothing of this heap. */
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-struct mallinfo2 mallinfo2(void) {
-  alligator_stats_t st;
-  alligator_stats(&st);
-  struct mallinfo2 mi;
-  memset(&mi, 0, sizeof mi);
-  AL_MALLINFO_FILL(mi, size_t, st);
-  return mi;
-}
+struct mallinfo2 mallinfo2(void) { AL_MALLINFO_BODY(mallinfo2, size_t); }
 #endif
 #endif
 
