@@ -112,8 +112,11 @@ al_inline unsigned al_segment_of(unsigned c, uint32_t off) {
 }
 
 /* ---- free-span bins (span.c) -------------------------------------------- */
-#define AL_NBINS 160   /* sizes < 16 units exact, then 8 bins per power of two */
-#define AL_NBINWORDS (AL_NBINS / 32)
+/* Sizes < 16 units exact, then 8 bins per power of two, up to the largest
+ * span a header can count (2^24 - 1 units, 32.5 GiB: 64-bit hosts get there;
+ * wasm32 never uses the bins from 160 on). */
+#define AL_NBINS (16 + 8 * (32 - HEAD_SIZE_SHIFT - 4))
+#define AL_NBINWORDS ((AL_NBINS + 31) / 32)
 
 /* ---- global state ------------------------------------------------------ */
 typedef struct al_state {

@@ -22,6 +22,8 @@ al_inline unsigned bin_of(uint32_t n) {
   return 16 + (fl - 4) * 8 + ((n >> (fl - 3)) & 7);
 }
 
+_Static_assert(16 + (31 - HEAD_SIZE_SHIFT - 4) * 8 + 7 < AL_NBINS, "the largest span a header can count has a bin");
+
 /* The first bin whose every span holds n units. */
 al_inline unsigned bin_fitting(uint32_t n) {
   if (n < 16) return n;

@@ -424,6 +424,12 @@ static void test_over_4gib(void) {
     CHECK(validate(), "alligator_validate with a 5 GiB block");
     free(b);
   }
+  /* The largest request: its span lands in the last bins. */
+  b = hide(malloc(opaque(ALLIGATOR_MAX_REQUEST)));
+  CHECK(b != NULL, "malloc(ALLIGATOR_MAX_REQUEST = %zu) = NULL (errno %d)", (size_t)ALLIGATOR_MAX_REQUEST, errno);
+  if (b) b[0] = 1, b[ALLIGATOR_MAX_REQUEST - 1] = 2;
+  free(b);
+  CHECK(validate(), "alligator_validate after the largest request");
 #endif
 }
 
