@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alligator.h"
+#include "check.h"
 
 void *memalign(size_t, size_t);
 size_t malloc_usable_size(void *);
@@ -36,7 +37,6 @@ static block_t live[SLOTS];
 static size_t nlive, model_usable, model_slack;
 static size_t base_live, base_usable; /* what the C runtime holds before main */
 static uint64_t rng_state;
-static unsigned long failures;
 static unsigned long step;
 
 static uint32_t rnd(void) {
@@ -55,19 +55,15 @@ static void dump_trace(void) {
   for (unsigned long k = step + 1 >= TRACE ? step + 1 - TRACE : 0; k <= step; k++) {
     unsigned i = (unsigned)(k % TRACE);
     if (trace[i].op && trace[i].step == k)
-      fprintf(stderr, "  step %lu: %s(%p, %zu, align %zu) -> %p\n", k, trace[i].op, trace[i].in, trace[i].n,
+      printf("  step %lu: %s(%p, %zu, align %zu) -> %p\n", k, trace[i].op, trace[i].in, trace[i].n,
               trace[i].align, trace[i].out);
   }
 }
-
-#define FAIL(...)                                                    \
-  do {                                                               \
-    if (!failures) dump_trace();                                     \
-    fprintf(stderr, "model: step %lu: ", step);                      \
-    fprintf(stderr, __VA_ARGS__);                                    \
-    fputc('\n', stderr);                                             \
-    if (++failures > 10) exit(1);                                    \
-  } while (0)
+/* Before each failure: the step (and, the first time, the trace). */
+static void context(unsigned long earlier_failures) {
+  if (!earlier_failures) dump_trace();
+  printf("model: step %lu:\n", step);
+}
 
 static unsigned char pattern(uint32_t seed, size_t i) {
   return (unsigned char)(seed ^ (i * 131u) ^ (i >> 9));
@@ -225,6 +221,8 @@ int main(int argc, char **argv) {
   int oom = argc > 4 ? atoi(argv[4]) : 0;
   unsigned long ooms = 0;
   rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
+  check_context = context;
+  check_max_failures = 11;
   alligator_stats_t st0;
   alligator_stats(&st0);
   base_live = st0.live_allocations;
@@ -263,6 +261,6 @@ int main(int argc, char **argv) {
   alligator_stats_t st;
   alligator_stats(&st);
   printf("model: %lu steps, seed %lu, %lu out-of-memory steps, heap %zu bytes, peak in use %zu: %s\n", steps, seed,
-         ooms, st.heap_bytes, st.peak_in_use_bytes, failures ? "FAILED" : "ok");
-  return failures ? 1 : 0;
+         ooms, st.heap_bytes, st.peak_in_use_bytes, check_failures ? "FAILED" : "ok");
+  return check_failures ? 1 : 0;
 }

@@ -16,6 +16,7 @@
 #include <malloc.h>
 #endif
 #include "alligator.h"
+#include "check.h"
 
 /* gcc 12 flags a block used after a *failed* realloc (valid C: the block is
  * untouched) and the deliberate double free below. */
@@ -37,17 +38,6 @@ size_t malloc_usable_size(void *p);
 #define PAGE 4096u
 #endif
 
-static unsigned checks, failed;
-#define CHECK(cond, ...)                         \
-  do {                                           \
-    checks++;                                    \
-    if (!(cond)) {                               \
-      failed++;                                  \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                       \
-      putchar('\n');                             \
-    }                                            \
-  } while (0)
 
 /* Values the compiler cannot see through: the tests misuse the API on
  * purpose (huge sizes, freed pointers), which gcc otherwise rejects. */
@@ -403,6 +393,5 @@ int main(void) {
   test_error_handler();
   test_oom();
   CHECK(validate(), "alligator_validate at the end");
-  printf("test-c: %u checks, %u failed\n", checks, failed);
-  return failed != 0;
+  return check_summary("test-c");
 }

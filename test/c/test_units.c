@@ -3,16 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "internal.h"
+#include "check.h"
 
-static int failures;
-#define EXPECT(cond, ...)                  \
-  do {                                     \
-    if (!(cond)) {                         \
-      fprintf(stderr, "units: " __VA_ARGS__); \
-      fputc('\n', stderr);                 \
-      failures++;                          \
-    }                                      \
-  } while (0)
 
 static int problems;
 static void count(void *ctx, const char *msg) {
@@ -27,19 +19,19 @@ static void count(void *ctx, const char *msg) {
     (field) = (bad);                                                                \
     problems = 0;                                                                   \
     int n_ = alligator_validate(count, NULL);                                       \
-    EXPECT(n_ > 0 && problems == n_, "validate missed: %s", what);                  \
+    CHECK(n_ > 0 && problems == n_, "validate missed: %s", what);                  \
     (field) = saved_;                                                               \
-    EXPECT(alligator_validate(NULL, NULL) == 0, "validate after restoring: %s", what); \
+    CHECK(alligator_validate(NULL, NULL) == 0, "validate after restoring: %s", what); \
   } while (0)
 
 static void check_the_check(void) {
   char *small = malloc(100), *big = malloc(50000), *gap = malloc(30000), *after = malloc(10);
   uint32_t gap_unit = al_unit_of(gap); /* taken before the free: only the unit is used after it */
   free(gap); /* a free span between two large blocks */
-  EXPECT(alligator_validate(NULL, NULL) == 0, "a fresh heap validates");
+  CHECK(alligator_validate(NULL, NULL) == 0, "a fresh heap validates");
   span_t *page = al_span(al_unit_of(small)), *large = al_span(al_unit_of(big));
   span_t *hole = al_span(gap_unit);
-  EXPECT(al_kind(hole) == KIND_FREE, "the freed block is a free span");
+  CHECK(al_kind(hole) == KIND_FREE, "the freed block is a free span");
   EXPECT_CAUGHT("MiniPage used count", page->used, (uint8_t)(page->used + 1));
   EXPECT_CAUGHT("MiniPage bitmap", page->bits[0], page->bits[0] ^ 2);
   EXPECT_CAUGHT("MiniPage high-water mark", page->hwm, (uint8_t)(page->hwm + 3));
@@ -60,26 +52,25 @@ int main(void) {
   check_the_check();
   /* every class fits its section, sizes are granule multiples and increase */
   for (unsigned c = 0; c < AL_NCLASSES; c++) {
-    EXPECT(al_class_size[c] % AL_GRANULE == 0, "class %u size %u not a multiple of 16", c, al_class_size[c]);
-    EXPECT((unsigned)al_class_slots[c] * al_class_size[c] <= AL_SECTION, "class %u overflows the section", c);
-    EXPECT(al_class_slots[c] == AL_SECTION / al_class_size[c], "class %u slot count", c);
-    EXPECT(al_class_slots[c] <= 128, "class %u has more slots than the bitmap", c);
-    EXPECT(AL_SECTION - al_class_slots[c] * al_class_size[c] <= 128, "class %u wastes more than 128 B", c);
-    if (c) EXPECT(al_class_size[c] > al_class_size[c - 1], "class sizes not increasing at %u", c);
+    CHECK(al_class_size[c] % AL_GRANULE == 0, "class %u size %u not a multiple of 16", c, al_class_size[c]);
+    CHECK((unsigned)al_class_slots[c] * al_class_size[c] <= AL_SECTION, "class %u overflows the section", c);
+    CHECK(al_class_slots[c] == AL_SECTION / al_class_size[c], "class %u slot count", c);
+    CHECK(al_class_slots[c] <= 128, "class %u has more slots than the bitmap", c);
+    CHECK(AL_SECTION - al_class_slots[c] * al_class_size[c] <= 128, "class %u wastes more than 128 B", c);
+    if (c) CHECK(al_class_size[c] > al_class_size[c - 1], "class sizes not increasing at %u", c);
   }
-  EXPECT(al_class_size[AL_NCLASSES - 1] == AL_SMALL_MAX, "the last class must be 2 KiB");
+  CHECK(al_class_size[AL_NCLASSES - 1] == AL_SMALL_MAX, "the last class must be 2 KiB");
   /* size -> class: the smallest class that holds n */
   for (size_t n = 0; n <= AL_SMALL_MAX; n++) {
     unsigned c = al_class_of(n);
-    EXPECT(c < AL_NCLASSES && al_class_size[c] >= n, "class_of(%zu) = %u too small", n, c);
-    EXPECT(c == 0 || al_class_size[c - 1] < n, "class_of(%zu) = %u not the smallest", n, c);
+    CHECK(c < AL_NCLASSES && al_class_size[c] >= n, "class_of(%zu) = %u too small", n, c);
+    CHECK(c == 0 || al_class_size[c - 1] < n, "class_of(%zu) = %u not the smallest", n, c);
   }
   /* segment index by reciprocal == division, for every offset in a section */
   for (unsigned c = 0; c < AL_NCLASSES; c++)
     for (uint32_t off = 0; off < AL_SECTION; off++)
-      EXPECT(al_segment_of(c, off) == off / al_class_size[c], "segment_of(%u, %u)", c, off);
-  EXPECT(sizeof(span_t) == AL_HDR && AL_UNIT % AL_GRANULE == 0, "unit geometry");
-  EXPECT(al_make_head(KIND_FREE, 5, 0) >> HEAD_SIZE_SHIFT == 5, "head size field");
-  printf("units: %s\n", failures ? "FAILED" : "ok");
-  return failures != 0;
+      CHECK(al_segment_of(c, off) == off / al_class_size[c], "segment_of(%u, %u)", c, off);
+  CHECK(sizeof(span_t) == AL_HDR && AL_UNIT % AL_GRANULE == 0, "unit geometry");
+  CHECK(al_make_head(KIND_FREE, 5, 0) >> HEAD_SIZE_SHIFT == 5, "head size field");
+  return check_summary("units");
 }
