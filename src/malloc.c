@@ -118,6 +118,18 @@ al_inline span_t *header_of(void *p, const char *who) {
   return NULL;
 }
 
+/* header_of, and for a small block: its segment is live (not freed).  For
+ * the calls that read or resize a block without freeing it. */
+static span_t *live_header_of(void *p, const char *who) {
+  span_t *s = header_of(p, who);
+  int err = s && al_kind(s) == KIND_MINI ? al_small_check(s, p) : 0;
+  if (al_unlikely(err)) {
+    al_report(err, p, who);
+    return NULL;
+  }
+  return s;
+}
+
 static void free_locked(void *p) {
   span_t *s = header_of(p, "free");
   if (!s) return;
@@ -179,7 +191,7 @@ void *realloc(void *p, size_t n) {
   }
   AL_LOCK();
   void *q = NULL;
-  span_t *s = header_of(p, "realloc");
+  span_t *s = live_header_of(p, "realloc");
   if (!s) goto out;
 #ifdef ALLIGATOR_CHECKED
   if (overflowed(s, p)) {
@@ -275,7 +287,7 @@ void *pvalloc(size_t n) {
 size_t malloc_usable_size(void *p) {
   if (!p) return 0;
   AL_LOCK();
-  span_t *s = header_of(p, "malloc_usable_size");
+  span_t *s = live_header_of(p, "malloc_usable_size");
   size_t n = s ? usable_locked(s, p) : 0;
   AL_UNLOCK();
   return n;

@@ -45,22 +45,34 @@ al_inline void *al_small_alloc(unsigned c, int zero) {
   return al_small_alloc_slow(c, zero);
 }
 
+/* 0 if p points into a live segment of MiniPage s, else the error kind
+ * (free, realloc and malloc_usable_size all ask before trusting p). */
+al_inline int al_small_check(span_t *s, const void *p) {
+  unsigned c = s->cls;
+  uint32_t off = (uint32_t)((const unsigned char *)p - al_section(s));
+  unsigned idx = al_segment_of(c, off);
+  if (al_unlikely(c >= AL_NCLASSES || idx >= s->hwm)) return AL_ERR_INVALID_POINTER;
+  if (al_unlikely(!(s->bits[idx >> 5] & (1u << (idx & 31))))) return AL_ERR_DOUBLE_FREE; /* freed */
+#ifdef ALLIGATOR_CHECKED
+  /* p is the segment, or a memalign result: aligned beyond its offset. */
+  const unsigned char *seg = al_section(s) + idx * al_class_size[c];
+  if ((const unsigned char *)p != seg &&
+      ((uintptr_t)p & (0u - (uintptr_t)p)) <= (uintptr_t)((const unsigned char *)p - seg))
+    return AL_ERR_INVALID_POINTER;
+#endif
+  return 0;
+}
+
 /* Free segment-containing pointer p of MiniPage s.  Returns 0, or an error
  * kind for the caller to report (nothing was changed then). */
 al_inline int al_small_free(span_t *s, void *p) {
+  int err = al_small_check(s, p);
+  if (al_unlikely(err)) return err;
   unsigned c = s->cls;
-  uint32_t off = (uint32_t)((unsigned char *)p - al_section(s));
-  unsigned idx = al_segment_of(c, off);
+  unsigned idx = al_segment_of(c, (uint32_t)((unsigned char *)p - al_section(s)));
   uint32_t bit = 1u << (idx & 31);
-  if (al_unlikely(c >= AL_NCLASSES || idx >= s->hwm)) return AL_ERR_INVALID_POINTER;
-  if (al_unlikely(!(s->bits[idx >> 5] & bit))) return AL_ERR_DOUBLE_FREE;
   unsigned size = al_class_size[c];
   unsigned char *seg = al_section(s) + idx * size;
-#ifdef ALLIGATOR_CHECKED
-  /* p is the segment, or a memalign result: aligned beyond its offset. */
-  if ((unsigned char *)p != seg && ((uintptr_t)p & (0u - (uintptr_t)p)) <= (uintptr_t)((unsigned char *)p - seg))
-    return AL_ERR_INVALID_POINTER;
-#endif
 #ifdef ALLIGATOR_CHECKED
   if (al_check_overflow_small(seg, size)) return AL_ERR_OVERFLOW;
   al_check_poison(seg, size);

@@ -14,6 +14,8 @@ const CASES = [
   ['foreign-static', 'invalid pointer', false],
   ['interior-large', 'invalid pointer', false],
   ['realloc-foreign', 'invalid pointer', false],
+  ['realloc-freed-small', 'double free', false],
+  ['usable-size-freed-small', 'double free', false],
   ['interior-small', 'invalid pointer', true],
   ['overflow-small', 'buffer overflow', true],
   ['overflow-large', 'buffer overflow', true],

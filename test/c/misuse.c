@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 #include "alligator.h"
 
 typedef struct {
@@ -26,6 +27,8 @@ static const case_t cases[] = {
     {"foreign-static", "invalid pointer", 0},
     {"interior-large", "invalid pointer", 0},
     {"realloc-foreign", "invalid pointer", 0},
+    {"realloc-freed-small", "double free", 0},
+    {"usable-size-freed-small", "double free", 0},
     {"interior-small", "invalid pointer", 1},
     {"overflow-small", "buffer overflow", 1},
     {"overflow-large", "buffer overflow", 1},
@@ -75,6 +78,21 @@ static int run_case(const char *name) {
     free(malloc(10));
     announce(static_buffer + 16);
     (void)!realloc(launder(static_buffer + 16), 100);
+  } else if (!strcmp(name, "realloc-freed-small")) {
+    void *keep = malloc(40); /* the page stays in use: the freed segment is on its free vector */
+    void *p = malloc(40);
+    announce(p);
+    free(launder(p));
+    void *q = realloc(launder(p), 48); /* a freed block is not live: no resize, no second owner */
+    printf("realloc returned %p, then malloc %p\n", q, malloc(40));
+    free(keep);
+  } else if (!strcmp(name, "usable-size-freed-small")) {
+    void *keep = malloc(40);
+    void *p = malloc(40);
+    announce(p);
+    free(launder(p));
+    printf("malloc_usable_size: %zu\n", malloc_usable_size(launder(p)));
+    free(keep);
   } else if (!strcmp(name, "interior-small")) {
     char *p = malloc(100);
     announce(p + 8);
