@@ -63,7 +63,7 @@ static size_t room_locked(span_t *s, const void *p) {
 /* Mark p as holding n bytes: canaries behind them. */
 static void stamp(span_t *s, void *p, size_t n) {
   if (al_kind(s) == KIND_MINI) {
-    unsigned char *seg = al_small_segment(s, p);
+    unsigned char *seg = (unsigned char *)al_small_segment(s, p);
     al_check_stamp_small(seg, al_class_size[s->cls], (size_t)((unsigned char *)p - seg) + n);
   } else {
     s->prev = (uint32_t)n;
@@ -71,13 +71,13 @@ static void stamp(span_t *s, void *p, size_t n) {
   }
 }
 static int overflowed(span_t *s, void *p) {
-  if (al_kind(s) == KIND_MINI) return al_check_overflow_small(al_small_segment(s, p), al_class_size[s->cls]);
+  if (al_kind(s) == KIND_MINI) return al_check_overflow_small((unsigned char *)al_small_segment(s, p), al_class_size[s->cls]);
   return al_check_overflow_large(p, s->prev, al_large_room(s, p));
 }
 /* What the user may use: the n it asked for. */
 static size_t usable_locked(span_t *s, const void *p) {
   if (al_kind(s) != KIND_MINI) return s->prev;
-  unsigned char *seg = al_small_segment(s, p);
+  unsigned char *seg = (unsigned char *)al_small_segment(s, p);
   return al_check_end_small(seg, al_class_size[s->cls]) - (size_t)((const unsigned char *)p - seg);
 }
 static void *alloc_locked(size_t n, size_t align, int zero) {
@@ -130,7 +130,7 @@ static span_t *live_header_of(void *p, const char *who) {
   return s;
 }
 
-static void free_locked(void *p) {
+static al_noinline void free_locked(void *p) {
   span_t *s = header_of(p, "free");
   if (!s) return;
   if (al_likely(al_kind(s) == KIND_MINI)) {
@@ -155,18 +155,31 @@ static void *oom(void) {
 
 /* ---- the malloc family -------------------------------------------------- */
 
+/* The fast path: a small request straight to its class (the checked build
+ * goes through alloc_locked, which stamps canaries). */
 void *malloc(size_t n) {
   AL_LOCK();
-  void *p = alloc_locked(n, AL_GRANULE, 0);
+  void *p = !AL_CHECKED && al_likely(n <= AL_SMALL_MAX) ? al_small_alloc(al_class_of(n), 0)
+                                                       : alloc_locked(n, AL_GRANULE, 0);
   if (al_unlikely(!p)) oom();
   AL_UNLOCK();
   return p;
 }
 
+/* The fast path: a pointer in the heap whose unit is a MiniPage (one compare
+ * for magic and kind); everything else (large blocks, misuse) out of line. */
 void free(void *p) {
   if (!p) return;
   AL_LOCK();
-  free_locked(p);
+  uintptr_t a = (uintptr_t)p;
+  span_t *s = al_span(al_unit_of(p));
+  if (al_likely(a - al_g.lo < al_g.hi - al_g.lo) &&
+      al_likely((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) == (HEAD_MAGIC | KIND_MINI))) {
+    int err = al_small_free(s, p); /* checks p against the page (off >= 32 included) */
+    if (al_unlikely(err)) al_report(err, p, "free");
+  } else {
+    free_locked(p);
+  }
   AL_UNLOCK();
 }
 

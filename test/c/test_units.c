@@ -28,13 +28,16 @@ static void check_the_check(void) {
   char *small = malloc(100), *big = malloc(50000), *gap = malloc(30000), *after = malloc(10);
   uint32_t gap_unit = al_unit_of(gap); /* taken before the free: only the unit is used after it */
   free(gap); /* a free span between two large blocks */
+  char *volatile small2 = malloc(100); /* volatile: the compiler may not elide the pair */
+  free(small2); /* on small's page's free list */
   CHECK(alligator_validate(NULL, NULL) == 0, "a fresh heap validates");
   span_t *page = al_span(al_unit_of(small)), *large = al_span(al_unit_of(big));
   span_t *hole = al_span(gap_unit);
   CHECK(al_kind(hole) == KIND_FREE, "the freed block is a free span");
   EXPECT_CAUGHT("MiniPage used count", page->used, (uint8_t)(page->used + 1));
-  EXPECT_CAUGHT("MiniPage bitmap", page->bits[0], page->bits[0] ^ 2);
-  EXPECT_CAUGHT("MiniPage high-water mark", page->hwm, (uint8_t)(page->hwm + 3));
+  EXPECT_CAUGHT("MiniPage free list link", page->free, (al_block *)(small2 + 16));
+  EXPECT_CAUGHT("MiniPage freed mark (a live block on the free list)", page->free, (al_block *)small);
+  EXPECT_CAUGHT("MiniPage bump", page->bump, (uint16_t)(page->bump + al_class_size[page->cls]));
   EXPECT_CAUGHT("MiniPage class", page->cls, (uint8_t)(page->cls + 1));
   EXPECT_CAUGHT("large block data offset", large->next, 4000u);
   EXPECT_CAUGHT("span magic", large->head, large->head & ~HEAD_MAGIC_MASK);
@@ -55,7 +58,7 @@ int main(void) {
     CHECK(al_class_size[c] % AL_GRANULE == 0, "class %u size %u not a multiple of 16", c, al_class_size[c]);
     CHECK((unsigned)al_class_slots[c] * al_class_size[c] <= AL_SECTION, "class %u overflows the section", c);
     CHECK(al_class_slots[c] == AL_SECTION / al_class_size[c], "class %u slot count", c);
-    CHECK(al_class_slots[c] <= 128, "class %u has more slots than the bitmap", c);
+    CHECK(al_class_slots[c] <= 128, "class %u has more slots than the check's bitmap holds", c);
     CHECK(AL_SECTION - al_class_slots[c] * al_class_size[c] <= 128, "class %u wastes more than 128 B", c);
     if (c) CHECK(al_class_size[c] > al_class_size[c - 1], "class sizes not increasing at %u", c);
   }
