@@ -54,7 +54,7 @@ al_inline unsigned al_log2(uint32_t x) { return 31u - (unsigned)__builtin_clz(x)
 #define AL_SMALL_MAX   AL_SECTION       /* larger requests become large blocks */
 #define AL_MAX_REQUEST ((size_t)0xFFF00000u) /* above this: ENOMEM at once */
 #define AL_GROW_MIN    16u              /* grow the heap by at least 16 units (33 KiB) */
-#define AL_SPARES      4u               /* empty MiniPages kept out of the pool (tunable) */
+#define AL_SPARES      1u               /* empty MiniPages kept out of the pool (tunable) */
 
 /* ---- span header ------------------------------------------------------ */
 enum {

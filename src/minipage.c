@@ -44,36 +44,40 @@ static span_t *spare_pop(void) {
   return al_g.nspare ? al_g.spare[--al_g.nspare] : NULL;
 }
 
-/* s (not current, on no list) has just become empty: it joins the spares;
- * when they are full, the oldest goes to the pool. */
+/* s (not current, on no list) has just become empty: it joins the spares,
+ * or goes to the pool when there are AL_SPARES of them already. */
 static void page_emptied(span_t *s) {
-  if (al_g.nspare == AL_SPARES) {
-    page_to_pool(al_g.spare[0]);
-    memmove(&al_g.spare[0], &al_g.spare[1], (AL_SPARES - 1) * sizeof al_g.spare[0]);
-    al_g.nspare--;
-  }
-  al_g.spare[al_g.nspare++] = s;
+  if (al_g.nspare < AL_SPARES) al_g.spare[al_g.nspare++] = s;
+  else page_to_pool(s);
 }
 
-/* Before the heap grows: every empty page goes back to the pool (the spares
- * and the classes' current pages that are empty).  O(spares + classes). */
-static int spare_release(void) {
+/* Every spare back to the pool; 1 if there was one.  O(AL_SPARES). */
+static int release_spares(void) {
   int any = al_g.nspare != 0;
   for (span_t *s; (s = spare_pop()) != NULL;) page_to_pool(s);
+  return any;
+}
+
+/* One empty current page back to the pool; 1 if there was one.  O(classes). */
+static int release_current(void) {
   for (unsigned c = 0; c < AL_NCLASSES; c++) {
     span_t *s = al_g.cur[c];
     if (s && !s->used) {
       al_g.cur[c] = NULL;
       page_to_pool(s);
-      any = 1;
+      return 1;
     }
   }
-  return any;
+  return 0;
 }
 
+/* Before the heap grows, the empty pages go back to the pool (the spares at
+ * once, then the empty current pages one at a time until the request fits),
+ * and the pool is asked again.  Usually the first release is enough. */
 uint32_t al_units_take(uint32_t units, int *fresh) {
   uint32_t u = al_span_take(units, fresh, 0);
-  if (u == UINT32_MAX && spare_release()) u = al_span_take(units, fresh, 0);
+  if (u == UINT32_MAX && release_spares()) u = al_span_take(units, fresh, 0);
+  while (u == UINT32_MAX && release_current()) u = al_span_take(units, fresh, 0);
   return u != UINT32_MAX ? u : al_span_take(units, fresh, 1);
 }
 

@@ -28,7 +28,6 @@ al_inline void *al_small_alloc(unsigned c, int zero) {
     al_block *b = s->free;
     if (al_likely(b != NULL)) { /* pop the free list */
       s->free = b->next;
-      b->key = 0; /* live blocks do not carry the freed mark */
 #ifdef ALLIGATOR_CHECKED
       if (al_check_poison_broken((unsigned char *)b, size)) al_report(AL_ERR_CORRUPTION, b, "malloc: a freed block was written to");
 #endif
@@ -39,6 +38,7 @@ al_inline void *al_small_alloc(unsigned c, int zero) {
     } else {
       return al_small_alloc_slow(c, zero);
     }
+    b->key = 0; /* live blocks never carry the freed mark (a reused page's may be stale) */
     s->used++;
     al_g.class_used[c]++;
     al_note_alloc(size);
