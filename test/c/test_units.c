@@ -51,8 +51,50 @@ static void check_the_check(void) {
   free(after);
 }
 
+/* The same workload run again and again in one heap must not grow it after
+ * its second run (issue 10: a Rust harness saw a small-object churn grow the
+ * heap on every one of 7 runs).  A churn of mostly small blocks with some
+ * large ones, everything freed at the end of each run; heap sizes only. */
+#define REPEAT_SLOTS 4096
+static void *repeat_slot[REPEAT_SLOTS];
+static void repeat_run(void) {
+  uint32_t x = 12345; /* the same sequence every run */
+  for (unsigned step = 0; step < 60000; step++) {
+    x = x * 1103515245u + 12345u;
+    unsigned i = (x >> 8) % REPEAT_SLOTS;
+    if (repeat_slot[i]) {
+      free(repeat_slot[i]);
+      repeat_slot[i] = NULL;
+    } else {
+      x = x * 1103515245u + 12345u;
+      size_t n = (x >> 16) % 100 < 95 ? 8 + (x >> 4) % 249 : 2049 + (x >> 4) % 6000;
+      repeat_slot[i] = malloc(n);
+      CHECK(repeat_slot[i] != NULL, "repeat: malloc(%zu) failed", n);
+    }
+  }
+  for (unsigned i = 0; i < REPEAT_SLOTS; i++) {
+    free(repeat_slot[i]);
+    repeat_slot[i] = NULL;
+  }
+}
+
+static void check_repeat(void) {
+  alligator_stats_t st;
+  size_t heap[8];
+  for (unsigned run = 1; run <= 7; run++) {
+    repeat_run();
+    alligator_stats(&st);
+    heap[run] = st.heap_bytes;
+    CHECK(st.in_use_bytes == 0, "repeat: run %u left %zu bytes in use", run, st.in_use_bytes);
+  }
+  for (unsigned run = 3; run <= 7; run++)
+    CHECK(heap[run] == heap[2], "repeat: the heap grew from %zu B after run 2 to %zu B after run %u", heap[2], heap[run], run);
+  CHECK(alligator_validate(NULL, NULL) == 0, "repeat: the heap validates");
+}
+
 int main(void) {
   check_the_check();
+  check_repeat();
   /* every class fits its section, sizes are granule multiples and increase */
   for (unsigned c = 0; c < AL_NCLASSES; c++) {
     CHECK(al_class_size[c] % AL_GRANULE == 0, "class %u size %u not a multiple of 16", c, al_class_size[c]);
