@@ -5,23 +5,30 @@
  * <malloc.h>; Alligator defines them.  This header adds statistics, the heap
  * check, the heap map and the misuse hook.
  *
- * WORST-CASE BOUNDS (no operation walks a list or scans more than a constant
- * number of words; "growth" is one call of the heap backend, reported apart):
+ * WORST-CASE BOUNDS (no operation walks an unbounded list or scans more than a
+ * constant number of words; "growth" is one call of the heap backend, reported apart):
  *   malloc/calloc <= 2 KiB   O(1): size -> class by one table load; pop the
- *                            class's free vector; if the current MiniPage is
- *                            full: pop a partial page, else take one unit from
- *                            the pool (below).
+ *                            current MiniPage's free list (one test) or bump
+ *                            into its never-used segments (one compare); if
+ *                            the page is full: the oldest partial page, else a
+ *                            spare, else one unit from the pool (below).
  *   malloc > 2 KiB           O(1): pool lookup = 2 bit scans over 5 words of
  *                            bin bitmap, one split.
- *   free                     O(1): header = (p - base) / 2080; small: set one
- *                            bit, push the index; a page that empties becomes
- *                            the spare, and the previous spare goes back to
- *                            the pool with at most 2 coalesces.
+ *   before the heap grows    the spare, then empty current pages one at a time
+ *                            (at most 21), go back to the pool: O(classes).
+ *   free                     O(1): header = (p - base) / 2080; small: round
+ *                            down to the segment, compare its freed mark with
+ *                            the heap's key, push.  Only a block that carries
+ *                            the key is looked up on its page's free list (at
+ *                            most 128 steps: double free or data equal to the
+ *                            key).  A page that is not current and empties
+ *                            becomes the spare, or (one spare already) goes
+ *                            back to the pool with at most 2 coalesces.
  *   realloc                  O(1) plus the copy of min(old, new) bytes when it
  *                            cannot resize in place.
  *   memalign(A)              O(1): at most 2 candidate positions are tried.
  *   calloc                   plus zeroing, skipped for memory fresh from growth.
- *   alligator_stats          O(number of classes) = 21 steps.
+ *   alligator_stats          O(number of classes) = ALLIGATOR_CLASSES steps.
  *   alligator_validate       O(heap): walks everything (tests, debugging).
  *
  * MEMORY OVERHEAD (U = 2080 bytes, a 32-byte header + a 2 KiB section):
@@ -34,8 +41,8 @@
  *     header and at most 128 bytes of tail.
  *   large object of n bytes: ceil((n + 32) / U) * U bytes.
  *   per segment of the heap: one 32-byte END header.
- *   empty MiniPages kept out of the pool: at most one in the whole heap (the
- *     spare), handed back before the heap grows.
+ *   empty MiniPages kept out of the pool: at most one spare plus each class's
+ *     current page (22 pages, 45 KiB), handed back before the heap grows.
  *   static state: sizeof(al_state), under 1 KiB.
  */
 #ifndef ALLIGATOR_H

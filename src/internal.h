@@ -152,6 +152,10 @@ typedef struct al_state {
    * may still be its class's current page.  Invariant: every other MiniPage
    * has used > 0.  (An entry may name a page used since: check used == 0.) */
   span_t   *spare[AL_SPARES];
+  /* The current page that emptied last (it stays current: a malloc+free loop
+   * costs no slow path), or NULL.  Invariant: an empty current page is idle;
+   * when another current page empties, the idle one goes back to the pool. */
+  span_t   *idle;
   uint32_t  nspare;
   uintptr_t key;            /* marks freed small blocks (al_block.key); never 0 */
   /* Pages with free segments, not current: a queue, oldest first (the oldest

@@ -3,16 +3,18 @@
  * Per class: `cur`, the page malloc takes from, and `partial`, a doubly linked
  * queue of other pages with free segments (taken oldest first).  A page is in
  * exactly one state:
- *   CURRENT  al_g.cur[c] == page, on no list, any used count (even 0);
+ *   CURRENT  al_g.cur[c] == page, on no list, any used count (0 only if it
+ *            is al_g.idle, the one current page allowed to be empty);
  *   PARTIAL  0 < used < slots, on the partial queue;
  *   FULL     used == slots, on no list (a free makes it PARTIAL);
  *   SPARE    used == 0, in al_g.spare[], not current, on no list.
  * A page that is not current and whose last segment is freed becomes a spare;
- * beyond AL_SPARES of them the oldest goes back to the pool, where any class
- * or a large block can reuse it.  A new page is a spare if there is one.  All
- * empty pages (spares, and current pages that are empty) go back to the pool
- * before the heap would grow, so memory grows only when no free memory can
- * serve the request.  All O(1) (the release before growth: O(classes)).
+ * when there are AL_SPARES of them already it goes back to the pool, where any
+ * class or a large block can reuse it.  A current page that empties stays
+ * current as the idle page (the previous idle page, if still empty, goes to
+ * the pool).  A new page is a spare if there is one.  The spares and the idle
+ * page go back to the pool before the heap would grow, so memory grows only
+ * when no free memory can serve the request.  All O(1).
  */
 #include "minipage.h"
 
@@ -58,26 +60,22 @@ static int release_spares(void) {
   return any;
 }
 
-/* One empty current page back to the pool; 1 if there was one.  O(classes). */
-static int release_current(void) {
-  for (unsigned c = 0; c < AL_NCLASSES; c++) {
-    span_t *s = al_g.cur[c];
-    if (s && !s->used) {
-      al_g.cur[c] = NULL;
-      page_to_pool(s);
-      return 1;
-    }
-  }
-  return 0;
+/* The idle page back to the pool if it is still empty and current; 1 if so. */
+static int release_idle(void) {
+  span_t *s = al_g.idle;
+  al_g.idle = NULL;
+  if (!s || s->used || al_g.cur[s->cls] != s) return 0;
+  al_g.cur[s->cls] = NULL;
+  page_to_pool(s);
+  return 1;
 }
 
-/* Before the heap grows, the empty pages go back to the pool (the spares at
- * once, then the empty current pages one at a time until the request fits),
- * and the pool is asked again.  Usually the first release is enough. */
+/* Before the heap grows, the empty pages go back to the pool (the spares,
+ * then the idle page), and the pool is asked again.  O(AL_SPARES). */
 uint32_t al_units_take(uint32_t units, int *fresh) {
   uint32_t u = al_span_take(units, fresh, 0);
   if (u == UINT32_MAX && release_spares()) u = al_span_take(units, fresh, 0);
-  while (u == UINT32_MAX && release_current()) u = al_span_take(units, fresh, 0);
+  if (u == UINT32_MAX && release_idle()) u = al_span_take(units, fresh, 0);
   return u != UINT32_MAX ? u : al_span_take(units, fresh, 1);
 }
 
@@ -134,6 +132,13 @@ void *al_small_alloc_slow(unsigned c, int zero) {
  * not current (the current page is on no list, whatever its state). */
 void al_small_free_slow(span_t *s, unsigned c, unsigned used_before) {
   unsigned slots = al_class_slots[c];
+  if (s == al_g.cur[c]) { /* the current page is on no list */
+    if (used_before == 1) { /* it emptied: it becomes the idle page, the previous one goes back */
+      release_idle();
+      al_g.idle = s;
+    }
+    return;
+  }
   if (used_before == slots && slots > 1) { /* FULL -> PARTIAL */
     span_t *cur = al_g.cur[c];
     if (!cur || cur->used == slots) al_g.cur[c] = s; /* the current page is full: use this one next */
@@ -172,7 +177,8 @@ void al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors) {
   }
   AL_CHECK_OR_RETURN(count + s->used == s->bump / size, "MiniPage %u: free list has %u entries, expected %u", u,
                      count, s->bump / size - s->used);
-  AL_CHECK_OR_RETURN(s->used > 0 || is_spare(s) || s == al_g.cur[c], "MiniPage %u: empty, neither current nor a spare (class %u)", u, c);
+  AL_CHECK_OR_RETURN(s->used > 0 || is_spare(s) || (s == al_g.cur[c] && s == al_g.idle),
+                     "MiniPage %u: empty, neither the idle current page nor a spare (class %u)", u, c);
   AL_CHECK_OR_RETURN(!is_spare(s) || (s->used == 0 && s != al_g.cur[c]), "MiniPage %u: a spare in use or current", u);
   (void)n;
 }

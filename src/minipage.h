@@ -90,7 +90,8 @@ al_inline int al_small_free(span_t *s, void *p) {
   al_g.class_used[c]--;
   al_g.in_use_bytes -= size;
   /* used was 1 (the page empties) or slots (it was full): one unsigned compare */
-  if (al_unlikely(used - 2u >= al_class_slots[c] - 2u) && s != al_g.cur[c]) al_small_free_slow(s, c, used);
+  if (al_unlikely(used - 2u >= al_class_slots[c] - 2u) && (s != al_g.cur[c] || s != al_g.idle))
+    al_small_free_slow(s, c, used); /* (the idle page emptying again: nothing to do) */
   return 0;
 }
 
