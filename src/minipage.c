@@ -60,14 +60,21 @@ static int release_spares(void) {
   return any;
 }
 
-/* The idle page back to the pool if it is still empty and current; 1 if so. */
-static int release_idle(void) {
+/* The idle page leaves its class if it is still empty and current (returned),
+ * else NULL. */
+static span_t *idle_take(void) {
   span_t *s = al_g.idle;
   al_g.idle = NULL;
-  if (!s || s->used || al_g.cur[s->cls] != s) return 0;
+  if (!s || s->used || al_g.cur[s->cls] != s) return NULL;
   al_g.cur[s->cls] = NULL;
-  page_to_pool(s);
-  return 1;
+  return s;
+}
+
+/* The idle page back to the pool; 1 if there was one. */
+static int release_idle(void) {
+  span_t *s = idle_take();
+  if (s) page_to_pool(s);
+  return s != NULL;
 }
 
 /* Before the heap grows, the empty pages go back to the pool (the spares,
@@ -133,8 +140,9 @@ void *al_small_alloc_slow(unsigned c, int zero) {
 void al_small_free_slow(span_t *s, unsigned c, unsigned used_before) {
   unsigned slots = al_class_slots[c];
   if (s == al_g.cur[c]) { /* the current page is on no list */
-    if (used_before == 1) { /* it emptied: it becomes the idle page, the previous one goes back */
-      release_idle();
+    if (used_before == 1) { /* it emptied: it becomes the idle page, the previous one a spare */
+      span_t *old = idle_take();
+      if (old) page_emptied(old);
       al_g.idle = s;
     }
     return;
