@@ -57,22 +57,30 @@ extern "C" {
 #define ALLIGATOR_VERSION "0.1.0"
 #define ALLIGATOR_CLASSES 21
 
+/* The scalar statistics, written once: X(C field, JavaScript name).  The
+ * struct below and Module.alligator.stats() (js/library_alligator.js reads
+ * the names and offsets from port/stats_js.c) are both derived from it. */
+#define ALLIGATOR_STATS_FIELDS(X)                                                             \
+  X(heap_bytes, heapBytes)                 /* memory obtained from the heap backend */        \
+  X(in_use_bytes, inUseBytes)              /* usable bytes of live allocations */             \
+  X(peak_in_use_bytes, peakInUseBytes)     /* highest in_use_bytes so far */                  \
+  X(free_bytes, freeBytes)                 /* reusable without growing: spans + segments */   \
+  X(overhead_bytes, overheadBytes)         /* heap_bytes - in_use_bytes - free_bytes */       \
+  X(live_allocations, liveAllocations)                                                        \
+  X(minipages, minipages)                                                                     \
+  X(large_blocks, largeBlocks)                                                                \
+  X(large_bytes, largeBytes)               /* bytes in large blocks' spans */                 \
+  X(free_spans, freeSpans)                                                                    \
+  X(free_span_bytes, freeSpanBytes)                                                           \
+  X(largest_free_bytes, largestFreeBytes)  /* from the highest non-empty bin (within 12.5%) */ \
+  X(oom_count, oomCount)                   /* requests that returned NULL/ENOMEM */           \
+  X(grow_count, growCount)                 /* calls that grew the heap */                     \
+  X(class_count, classCount)               /* ALLIGATOR_CLASSES */
+
 typedef struct alligator_stats {
-  size_t heap_bytes;          /* memory obtained from the heap backend */
-  size_t in_use_bytes;        /* usable bytes of live allocations */
-  size_t peak_in_use_bytes;   /* highest in_use_bytes so far */
-  size_t free_bytes;          /* reusable without growing: free spans + free segments */
-  size_t overhead_bytes;      /* heap_bytes - in_use_bytes - free_bytes */
-  size_t live_allocations;
-  size_t minipages;
-  size_t large_blocks;
-  size_t large_bytes;         /* bytes in large blocks' spans */
-  size_t free_spans;
-  size_t free_span_bytes;
-  size_t largest_free_bytes;  /* a span from the highest non-empty bin (within 12.5% of the largest) */
-  size_t oom_count;           /* requests that returned NULL/ENOMEM */
-  size_t grow_count;          /* calls that grew the heap */
-  size_t class_count;         /* ALLIGATOR_CLASSES */
+#define ALLIGATOR_STATS_FIELD_(c, js) size_t c;
+  ALLIGATOR_STATS_FIELDS(ALLIGATOR_STATS_FIELD_)
+#undef ALLIGATOR_STATS_FIELD_
   size_t class_size[ALLIGATOR_CLASSES];   /* segment bytes */
   size_t class_slots[ALLIGATOR_CLASSES];  /* segments per MiniPage */
   size_t class_pages[ALLIGATOR_CLASSES];  /* MiniPages of this class */
