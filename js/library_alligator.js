@@ -8,7 +8,7 @@
  *   Module.alligator.validate() -> number of heap problems (walks the heap)
  *   Module.alligator.heapMap()  -> one entry per span, in address order
  *
- * The C side (src/stats.c) exports alligator_stats_js and friends, which
+ * The C side (port/stats_js.c) exports alligator_stats_js and friends, which
  * fill a static buffer, so reading statistics allocates nothing.
  */
 var AlligatorLibrary = {

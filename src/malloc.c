@@ -38,6 +38,10 @@
 #define AL_PAGE_SIZE 4096u
 #endif
 
+#ifdef AL_HAS_LOCK
+atomic_flag al_lock_flag = ATOMIC_FLAG_INIT; /* lock.h: the one lock, taken by every entry point */
+#endif
+
 /* ---- internal, lock held ------------------------------------------------ */
 
 /* align: a power of two.  n: what the block must hold (checked builds add
