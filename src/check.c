@@ -158,3 +158,18 @@ size_t alligator_heap_map(alligator_span_info *out, size_t max) {
   return m.n;
 }
 
+
+/* ---- debug levels 2 and 3 ------------------------------------------------ */
+static void debug_fail(void *ctx, const char *message) {
+  al_report(AL_ERR_CORRUPTION, ctx, message);
+}
+
+void al_debug_page_check(span_t *s) {
+  int errors = 0;
+  if (al_kind(s) != KIND_MINI) return; /* it went back to the pool */
+  al_minipage_check(s, debug_fail, s, &errors);
+}
+
+void al_debug_heap_check(void) {
+  alligator_validate(debug_fail, NULL);
+}

@@ -36,10 +36,18 @@
 #define al_inline      static inline
 #endif
 
-#ifdef ALLIGATOR_DEBUG
+/* Debug levels: -DALLIGATOR_DEBUG=N (a plain -DALLIGATOR_DEBUG is 1).
+ *   1  assertions (al_assert);
+ *   2  and a MiniPage is checked at each of its state changes (al_debug_page);
+ *   3  and the whole heap is validated after every call (al_debug_heap).
+ * A failed check is reported as heap corruption.  Level 0, the normal build,
+ * compiles all of it to nothing; the hot functions call it unconditionally. */
+#if defined(ALLIGATOR_DEBUG) && ALLIGATOR_DEBUG + 0 >= 1
+#define AL_DEBUG ALLIGATOR_DEBUG
 #include <assert.h>
 #define al_assert(x) assert(x)
 #else
+#define AL_DEBUG 0
 #define al_assert(x) ((void)0)
 #endif
 
@@ -229,6 +237,11 @@ uint32_t al_units_take(uint32_t units, int *fresh);
  * the key, so almost never). */
 int al_small_on_free_list(span_t *s, const al_block *b);
 void  al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors);
+/* Debug levels 2 and 3 (check.c): check one page / the heap, report failures. */
+void al_debug_page_check(span_t *s);
+void al_debug_heap_check(void);
+al_inline void al_debug_page(span_t *s) { if (AL_DEBUG >= 2) al_debug_page_check(s); }
+al_inline void al_debug_heap(void) { if (AL_DEBUG >= 3) al_debug_heap_check(); }
 
 /* ---- heap backend (heap_*.c): an sbrk over zero-filled memory ---------- */
 /* Like sbrk(increment): returns the old break, or NULL when it cannot grow.

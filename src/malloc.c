@@ -167,6 +167,7 @@ void *malloc(size_t n) {
                                                        : alloc_locked(n, AL_GRANULE, 0);
   if (al_unlikely(!p)) oom();
   AL_UNLOCK();
+  al_debug_heap();
   return p;
 }
 
@@ -185,6 +186,7 @@ void free(void *p) {
     free_locked(p);
   }
   AL_UNLOCK();
+  al_debug_heap();
 }
 
 void *calloc(size_t count, size_t size) {
@@ -197,6 +199,7 @@ void *calloc(size_t count, size_t size) {
   void *p = alloc_locked(n, AL_GRANULE, 1);
   if (al_unlikely(!p)) oom();
   AL_UNLOCK();
+  al_debug_heap();
   return p;
 }
 
@@ -246,6 +249,7 @@ void *realloc(void *p, size_t n) {
   }
 out:
   AL_UNLOCK();
+  al_debug_heap();
   return q;
 }
 
@@ -270,6 +274,7 @@ void *memalign(size_t align, size_t n) {
   void *p = alloc_locked(n, align, 0);
   if (!p) oom();
   AL_UNLOCK();
+  al_debug_heap();
   return p;
 }
 
@@ -307,6 +312,7 @@ size_t malloc_usable_size(void *p) {
   span_t *s = live_header_of(p, "malloc_usable_size");
   size_t n = s ? usable_locked(s, p) : 0;
   AL_UNLOCK();
+  al_debug_heap();
   return n;
 }
 

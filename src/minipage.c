@@ -132,7 +132,9 @@ void *al_small_alloc_slow(unsigned c, int zero) {
     if (!s) return NULL;
   }
   al_g.cur[c] = s;
-  return al_small_alloc(c, zero); /* a partial page has a free list, a new one fresh segments */
+  void *p = al_small_alloc(c, zero); /* a partial page has a free list, a new one fresh segments */
+  al_debug_page(s);
+  return p;
 }
 
 /* After a free that filled a hole in a FULL page, or emptied a page that is
@@ -145,16 +147,19 @@ void al_small_free_slow(span_t *s, unsigned c, unsigned used_before) {
       if (old) page_emptied(old);
       al_g.idle = s;
     }
+    al_debug_page(s);
     return;
   }
   if (used_before == slots && slots > 1) { /* FULL -> PARTIAL */
     span_t *cur = al_g.cur[c];
     if (!cur || cur->used == slots) al_g.cur[c] = s; /* the current page is full: use this one next */
     else partial_push(c, s);
+    al_debug_page(s);
     return;
   }
   if (used_before != slots) partial_unlink(c, s); /* PARTIAL -> empty */
   page_emptied(s);
+  al_debug_page(s);
 }
 
 static int is_spare(const span_t *s) {
