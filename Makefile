@@ -126,7 +126,7 @@ $(PORT_DEPS): $(PORT_SRCS)
 
 # ---- native tests (host shim) ------------------------------------------------
 NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/misuse $(B)/test/misuse-checked \
-                $(B)/test/threads
+                $(B)/test/threads $(B)/test/foreign-grow
 ifeq ($(HAVE_M32),yes)
 NATIVE_TESTS += $(B)/test/model32
 endif
@@ -150,6 +150,15 @@ $(B)/test/misuse: test/c/misuse.c $(B)/host/liballigator.a
 $(B)/test/misuse-checked: test/c/misuse.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g -DALLIGATOR_DEBUG=3 -DALLIGATOR_CHECKED -Isrc $< $(CORE) src/heap_host.c -o $@
+
+# The backend contract (src/internal.h): foreign growth is never handed out.
+$(B)/test/foreign-grow: test/c/foreign_grow.c $(B)/host/liballigator.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g -Isrc $< $(B)/host/liballigator.a -o $@
+$(B)/test/foreign-grow-em.js: test/c/foreign_grow.c $(ALLIGATOR_WASM_LIB)
+	@mkdir -p $(@D)
+	$(EMCC) $(WARN) -O2 -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -Isrc $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
+WASM_TESTS += $(B)/test/foreign-grow-em.js $(B)/wasi/foreign_grow.wasm
 
 $(B)/test/threads: test/c/threads.c $(B)/host/liballigator.a
 	@mkdir -p $(@D)
@@ -204,6 +213,13 @@ $(B)/test/misuse-checked-wasm.js: test/c/misuse.c $(PORT_DEPS)
 	@mkdir -p $(@D)
 	$(USE_PORT) --use-port=emscripten.py:checked=true \
 	  -O1 -sENVIRONMENT=node -DALLIGATOR_CHECKED $< -o $@
+
+# Emscripten's malloc-wrapping pattern: the program defines malloc and free
+# (or only malloc) and calls emscripten_builtin_malloc/free (make route).
+$(B)/test/wrap-malloc.js $(B)/test/wrap-malloc-only.js: $(B)/test/wrap-%.js: test/wasm/wrap_malloc.c $(ALLIGATOR_WASM_LIB)
+	@mkdir -p $(@D)
+	$(EMCC) $(WARN) -O2 -sENVIRONMENT=node $(if $(findstring only,$*),-DWRAP_ONLY_MALLOC) -Isrc $< $(ALLIGATOR_WASM_LDFLAGS) -o $@
+WASM_TESTS += $(B)/test/wrap-malloc.js $(B)/test/wrap-malloc-only.js
 
 # Emscripten threads (-pthread: the port builds liballigator-mt.a, with the lock).
 $(B)/test/threads-wasm.js: test/c/threads.c $(PORT_DEPS)

@@ -112,13 +112,19 @@ $(B)/c/thread-stress: test/c/thread-stress.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O2 -g -pthread $< -ldl -o $@
 
+# fork() beside stdio threads, and from a signal handler inside malloc (glibc's
+# tst-malloc-fork-deadlock and tst-mallocfork2 patterns), under LD_PRELOAD.
+$(B)/c/fork-stdio $(B)/c/fork-signal: $(B)/c/%: test/c/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -g -pthread $< -o $@
+
 C_TESTS := $(B)/c-test $(B)/c/c-test-static
 ifeq ($(HAVE_M32),yes)
 C_TESTS += $(B)/c/c-test32
 endif
 
 # The C test, then real programs on liballigatorc via LD_PRELOAD.
-test-liballigatorc: $(C_TESTS) $(LIBC_SO) $(B)/c/thread-stress
+test-liballigatorc: $(C_TESTS) $(LIBC_SO) $(B)/c/thread-stress $(B)/c/fork-stdio $(B)/c/fork-signal
 	@bash scripts/devtools/test-liballigatorc.sh $(C_TESTS)
 
 # ---- WASI: wasm32-wasi with Alligator instead of wasi-libc's dlmalloc ---------

@@ -14,8 +14,8 @@
  *                            spare, else one unit from the pool (below).
  *   malloc > 2 KiB           O(1): pool lookup = 2 bit scans over 5 words of
  *                            bin bitmap, one split.
- *   before the heap grows    the spare, then empty current pages one at a time
- *                            (at most 21), go back to the pool: O(classes).
+ *   before the heap grows    the spare, then the idle page (the current page
+ *                            that emptied last) go back to the pool: O(1).
  *   free                     O(1): header = (p - base) / 2080; small: round
  *                            down to the segment, compare its freed mark with
  *                            the heap's key, push.  Only a block that carries
@@ -41,8 +41,8 @@
  *     header and at most 128 bytes of tail.
  *   large object of n bytes: ceil((n + 32) / U) * U bytes.
  *   per segment of the heap: one 32-byte END header.
- *   empty MiniPages kept out of the pool: at most one spare plus each class's
- *     current page (22 pages, 45 KiB), handed back before the heap grows.
+ *   empty MiniPages kept out of the pool: at most two (the spare and the idle
+ *     current page), handed back before the heap grows.
  *   static state: sizeof(al_state), under 1 KiB.
  */
 #ifndef ALLIGATOR_H
@@ -76,6 +76,15 @@ extern "C" {
   X(oom_count, oomCount)                   /* requests that returned NULL/ENOMEM */           \
   X(grow_count, growCount)                 /* calls that grew the heap */                     \
   X(class_count, classCount)               /* ALLIGATOR_CLASSES */
+/* The largest request served: above it, NULL with errno ENOMEM at once.
+ * wasm32 and 32-bit hosts: 4 GiB - 1 MiB (the address space).  64-bit hosts:
+ * 31 GiB, under the 32 GiB the host shim reserves (span sizes are 24-bit
+ * unit counts: 2^24 units of 2080 bytes = 32.5 GiB). */
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ >= 8 && !defined(__wasm__)
+#define ALLIGATOR_MAX_REQUEST ((size_t)31 << 30)
+#else
+#define ALLIGATOR_MAX_REQUEST ((size_t)0xFFF00000u)
+#endif
 
 typedef struct alligator_stats {
 #define ALLIGATOR_STATS_FIELD_(c, js) size_t c;

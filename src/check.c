@@ -67,8 +67,8 @@ static void tally(void *arg, span_t *s, uint32_t u) {
     break;
   case KIND_LARGE:
     AL_CHECK(s->next >= AL_HDR && s->next < AL_UNIT, "large block %u: data offset %u", u, s->next);
-    AL_CHECK(s->prev <= (size_t)al_size(s) * AL_UNIT - s->next, "large block %u: asked %u bytes, holds %zu", u,
-          s->prev, (size_t)al_size(s) * AL_UNIT - s->next);
+    AL_CHECK((uint32_t)((size_t)al_size(s) * AL_UNIT - s->next - s->prev) <= AL_UNIT,
+          "large block %u: asked %u bytes (mod 2^32), holds %zu", u, s->prev, (size_t)al_size(s) * AL_UNIT - s->next);
     t->large_blocks++;
     t->large_units += al_size(s);
     t->in_use += (size_t)al_size(s) * AL_UNIT - s->next;

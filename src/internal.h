@@ -60,7 +60,7 @@ al_inline unsigned al_log2(uint32_t x) { return 31u - (unsigned)__builtin_clz(x)
 #define AL_SECTION     2048u            /* MiniPage section bytes */
 #define AL_UNIT        (AL_HDR + AL_SECTION) /* 2080 = 130 granules */
 #define AL_SMALL_MAX   AL_SECTION       /* larger requests become large blocks */
-#define AL_MAX_REQUEST ((size_t)0xFFF00000u) /* above this: ENOMEM at once */
+#define AL_MAX_REQUEST ALLIGATOR_MAX_REQUEST /* above this: ENOMEM at once */
 #define AL_GROW_MIN    16u              /* grow the heap by at least 16 units (33 KiB) */
 #define AL_SPARES      1u               /* empty MiniPages kept out of the pool (tunable) */
 
@@ -141,8 +141,11 @@ al_inline unsigned al_segment_of(unsigned c, uint32_t off) {
 }
 
 /* ---- free-span bins (span.c) -------------------------------------------- */
-#define AL_NBINS 160   /* sizes < 16 units exact, then 8 bins per power of two */
-#define AL_NBINWORDS (AL_NBINS / 32)
+/* Sizes < 16 units exact, then 8 bins per power of two, up to the largest
+ * span a header can count (2^24 - 1 units, 32.5 GiB: 64-bit hosts get there;
+ * wasm32 never uses the bins from 160 on). */
+#define AL_NBINS (16 + 8 * (32 - HEAD_SIZE_SHIFT - 4))
+#define AL_NBINWORDS ((AL_NBINS + 31) / 32)
 
 /* ---- global state ------------------------------------------------------ */
 typedef struct al_state {
@@ -156,9 +159,9 @@ typedef struct al_state {
   uint32_t  bin_bits[AL_NBINWORDS];
   uint32_t  bins[AL_NBINS]; /* head of each bin list (unit index + 1) */
   span_t   *cur[AL_NCLASSES];     /* current MiniPage per class (may be NULL) */
-  /* Empty MiniPages kept out of the pool (spare[0..nspare), oldest first); one
-   * may still be its class's current page.  Invariant: every other MiniPage
-   * has used > 0.  (An entry may name a page used since: check used == 0.) */
+  /* Empty MiniPages kept out of the pool: spare[0..nspare), never current.
+   * Invariant: every MiniPage that is neither a spare nor the idle page has
+   * used > 0. */
   span_t   *spare[AL_SPARES];
   /* The current page that emptied last (it stays current: a malloc+free loop
    * costs no slow path), or NULL.  Invariant: an empty current page is idle;
@@ -191,7 +194,7 @@ al_inline span_t *al_span(uint32_t u) {
   return (span_t *)(al_g.base + (uintptr_t)u * AL_UNIT);
 }
 al_inline uint32_t al_unit_of(const void *p) {
-  return (uint32_t)((uintptr_t)p - al_g.base) / AL_UNIT; /* 32-bit: the heap spans < 4 GiB */
+  return (uint32_t)(((uintptr_t)p - al_g.base) / AL_UNIT); /* < 2^24 units (the head's size field) */
 }
 al_inline uint32_t al_index(const span_t *s) { return al_unit_of(s); }
 al_inline unsigned al_kind(const span_t *s) { return s->head & HEAD_KIND_MASK; }
@@ -225,6 +228,9 @@ void *al_large_alloc(size_t n, size_t align, int zero);
 void  al_large_free(span_t *s, void *p);
 void *al_large_realloc(span_t *s, void *p, size_t n);
 size_t al_large_room(span_t *s, const void *p);
+/* The bytes a large block was asked for (its `prev` keeps them modulo 2^32:
+ * the block's room exceeds them by at most one unit). */
+size_t al_large_asked(span_t *s, const void *p);
 
 /* ---- MiniPages (minipage.c) -------------------------------------------- */
 void *al_small_alloc_slow(unsigned c, int zero);
@@ -244,8 +250,18 @@ al_inline void al_debug_page(span_t *s) { if (AL_DEBUG >= 2) al_debug_page_check
 al_inline void al_debug_heap(void) { if (AL_DEBUG >= 3) al_debug_heap_check(); }
 
 /* ---- heap backend (heap_*.c): an sbrk over zero-filled memory ---------- */
-/* Like sbrk(increment): returns the old break, or NULL when it cannot grow.
- * backend_sbrk(0) returns the current break.  New memory must read as zero. */
+/* Like sbrk(increment): returns the start of `increment` new bytes (the old
+ * break), or NULL when it cannot grow; al_backend_sbrk(0) returns the break.
+ * The contract every backend keeps (src/heap_host.c, src/heap_wasi.c,
+ * port/heap_emscripten.c; test/c/foreign_grow.c tests it on all three):
+ *   - the bytes handed out read as zero (fresh memory, never recycled);
+ *   - they were never another user's: memory that someone else grew or took
+ *     (sbrk, memory.grow) since our last call is skipped, never returned;
+ *   - so the result may be non-contiguous with the previous one: the break
+ *     moves past foreign memory.  The allocator compares al_backend_sbrk(0)
+ *     with the end of its last segment and starts a new segment when they
+ *     differ (span.c, grow), and trusts only the returned address.
+ * Called with the allocator lock held. */
 void *al_backend_sbrk(size_t increment);
 
 /* ---- misuse and locking ----------------------------------------------- */

@@ -29,10 +29,11 @@ static uintptr_t first_aligned_in_section(uintptr_t from, size_t align) {
 
 void *al_large_alloc(size_t n, size_t align, int zero) {
   if (n > AL_MAX_REQUEST) return NULL;
+  if (align > AL_MAX_REQUEST / 2) return NULL; /* so that 2 * align below cannot wrap (32-bit) */
   size_t slack = align <= AL_GRANULE ? AL_HDR
                : align <= AL_SECTION ? AL_HDR + align - AL_GRANULE
                : AL_HDR + 2 * align + AL_UNIT;
-  if (align > AL_MAX_REQUEST || n + slack > (size_t)AL_MAX_REQUEST + 4 * AL_UNIT) return NULL;
+  if (n > (size_t)AL_MAX_REQUEST + 4 * AL_UNIT - slack) return NULL; /* slack < that bound: no wrap */
   uint32_t k = units_for(n + slack);
   int fresh;
   uint32_t u = al_units_take(k, &fresh);
@@ -71,6 +72,11 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
 
 size_t al_large_room(span_t *s, const void *p) {
   return (size_t)((uintptr_t)s + (size_t)al_size(s) * AL_UNIT - (uintptr_t)p);
+}
+
+size_t al_large_asked(span_t *s, const void *p) {
+  size_t room = al_large_room(s, p);
+  return room - (uint32_t)((uint32_t)room - s->prev);
 }
 
 void al_large_free(span_t *s, void *p) {

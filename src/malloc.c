@@ -2,6 +2,7 @@
  * blocks.  Every entry point takes the lock (free on single-threaded wasm),
  * classifies the pointer with one division, and calls the O(1) paths. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include "minipage.h"
 
@@ -13,23 +14,43 @@
 #endif
 #endif
 
-/* -DALLIGATOR_PREFIX: the same functions named alligator_malloc, alligator_free,
- * ..., beside the C library's own malloc (sanitizers, valgrind, benchmarks,
- * the libFuzzer harness).  The names are declared in alligator.h. */
+/* Names.  The functions are defined as al_malloc, al_free, ... and call one
+ * another only by those names.  The public names are WEAK aliases of them
+ * (as Emscripten's dlmalloc does): a program may define its own malloc or
+ * free and call emscripten_builtin_malloc/free (or __libc_malloc/free, on
+ * glibc and wasi-libc) inside, which are strong aliases that never go
+ * through the public names.  Under LD_PRELOAD weak definitions interpose like
+ * strong ones (the dynamic linker does not tell them apart).
+ * -DALLIGATOR_PREFIX: the same functions named alligator_malloc, ..., beside
+ * the C library's own malloc (sanitizers, valgrind, benchmarks, the
+ * libFuzzer harness), with no other names.  Declared in alligator.h. */
 #ifdef ALLIGATOR_PREFIX
-#define malloc alligator_malloc
-#define free alligator_free
-#define calloc alligator_calloc
-#define realloc alligator_realloc
-#define reallocarray alligator_reallocarray
-#define memalign alligator_memalign
-#define aligned_alloc alligator_aligned_alloc
-#define posix_memalign alligator_posix_memalign
-#define valloc alligator_valloc
-#define pvalloc alligator_pvalloc
-#define malloc_usable_size alligator_malloc_usable_size
-#define mallinfo alligator_mallinfo
+#define al_malloc alligator_malloc
+#define al_free alligator_free
+#define al_calloc alligator_calloc
+#define al_realloc alligator_realloc
+#define al_reallocarray alligator_reallocarray
+#define al_memalign alligator_memalign
+#define al_aligned_alloc alligator_aligned_alloc
+#define al_posix_memalign alligator_posix_memalign
+#define al_valloc alligator_valloc
+#define al_pvalloc alligator_pvalloc
+#define al_malloc_usable_size alligator_malloc_usable_size
 #undef AL_HAVE_MALLINFO
+#define AL_API
+#else
+#define AL_API __attribute__((visibility("hidden"))) /* reached through the aliases */
+AL_API void *al_malloc(size_t n);
+AL_API void al_free(void *p);
+AL_API void *al_calloc(size_t count, size_t size);
+AL_API void *al_realloc(void *p, size_t n);
+AL_API void *al_reallocarray(void *p, size_t count, size_t size);
+AL_API void *al_memalign(size_t align, size_t n);
+AL_API void *al_aligned_alloc(size_t align, size_t n);
+AL_API int al_posix_memalign(void **out, size_t align, size_t n);
+AL_API void *al_valloc(size_t n);
+AL_API void *al_pvalloc(size_t n);
+AL_API size_t al_malloc_usable_size(void *p);
 #endif
 
 #if defined(__wasm__)
@@ -76,11 +97,11 @@ static void stamp(span_t *s, void *p, size_t n) {
 }
 static int overflowed(span_t *s, void *p) {
   if (al_kind(s) == KIND_MINI) return al_check_overflow_small((unsigned char *)al_small_segment(s, p), al_class_size[s->cls]);
-  return al_check_overflow_large(p, s->prev, al_large_room(s, p));
+  return al_check_overflow_large(p, al_large_asked(s, p), al_large_room(s, p));
 }
 /* What the user may use: the n it asked for. */
 static size_t usable_locked(span_t *s, const void *p) {
-  if (al_kind(s) != KIND_MINI) return s->prev;
+  if (al_kind(s) != KIND_MINI) return al_large_asked(s, p);
   unsigned char *seg = (unsigned char *)al_small_segment(s, p);
   return al_check_end_small(seg, al_class_size[s->cls]) - (size_t)((const unsigned char *)p - seg);
 }
@@ -161,7 +182,7 @@ static void *oom(void) {
 
 /* The fast path: a small request straight to its class (the checked build
  * goes through alloc_locked, which stamps canaries). */
-void *malloc(size_t n) {
+AL_API void *al_malloc(size_t n) {
   AL_LOCK();
   void *p = !AL_CHECKED && al_likely(n <= AL_SMALL_MAX) ? al_small_alloc(al_class_of(n), 0)
                                                        : alloc_locked(n, AL_GRANULE, 0);
@@ -173,7 +194,7 @@ void *malloc(size_t n) {
 
 /* The fast path: a pointer in the heap whose unit is a MiniPage (one compare
  * for magic and kind); everything else (large blocks, misuse) out of line. */
-void free(void *p) {
+AL_API void al_free(void *p) {
   if (!p) return;
   AL_LOCK();
   uintptr_t a = (uintptr_t)p;
@@ -189,7 +210,7 @@ void free(void *p) {
   al_debug_heap();
 }
 
-void *calloc(size_t count, size_t size) {
+AL_API void *al_calloc(size_t count, size_t size) {
   size_t n;
   if (al_unlikely(__builtin_mul_overflow(count, size, &n))) {
     errno = ENOMEM;
@@ -203,10 +224,10 @@ void *calloc(size_t count, size_t size) {
   return p;
 }
 
-void *realloc(void *p, size_t n) {
-  if (!p) return malloc(n);
+AL_API void *al_realloc(void *p, size_t n) {
+  if (!p) return al_malloc(n);
   if (n == 0) { /* as dlmalloc: free, return NULL */
-    free(p);
+    al_free(p);
     return NULL;
   }
   AL_LOCK();
@@ -253,23 +274,27 @@ out:
   return q;
 }
 
-void *reallocarray(void *p, size_t count, size_t size) {
+AL_API void *al_reallocarray(void *p, size_t count, size_t size) {
   size_t n;
   if (__builtin_mul_overflow(count, size, &n)) {
     errno = ENOMEM;
     return NULL;
   }
-  return realloc(p, n);
+  return al_realloc(p, n);
 }
 
-/* Alignments that are not a power of two are rounded up to one (as glibc). */
-void *memalign(size_t align, size_t n) {
-  if (align & (align - 1)) {
-    size_t a = AL_GRANULE;
-    while (a < align && a) a <<= 1;
-    align = a;
+/* As glibc: alignments up to 16 (0 included) are malloc's; others that are
+ * not a power of two are rounded up to one; above SIZE_MAX / 2 + 1 (no
+ * power of two to round to) EINVAL. */
+AL_API void *al_memalign(size_t align, size_t n) {
+  if (align > SIZE_MAX / 2 + 1) {
+    errno = EINVAL;
+    return NULL;
   }
-  if (!align || align > AL_MAX_REQUEST) return oom();
+  size_t a = AL_GRANULE;
+  while (a < align) a <<= 1; /* no overflow: align <= SIZE_MAX / 2 + 1 */
+  align = a;
+  if (align > AL_MAX_REQUEST) return oom();
   AL_LOCK();
   void *p = alloc_locked(n, align, 0);
   if (!p) oom();
@@ -278,18 +303,18 @@ void *memalign(size_t align, size_t n) {
   return p;
 }
 
-void *aligned_alloc(size_t align, size_t n) {
+AL_API void *al_aligned_alloc(size_t align, size_t n) {
   if (!align || (align & (align - 1))) {
     errno = EINVAL;
     return NULL;
   }
-  return memalign(align, n);
+  return al_memalign(align, n);
 }
 
-int posix_memalign(void **out, size_t align, size_t n) {
+AL_API int al_posix_memalign(void **out, size_t align, size_t n) {
   if (!align || (align & (align - 1)) || align % sizeof(void *)) return EINVAL;
   int saved = errno;
-  void *p = memalign(align, n);
+  void *p = al_memalign(align, n);
   if (!p) {
     errno = saved;
     return ENOMEM;
@@ -298,15 +323,15 @@ int posix_memalign(void **out, size_t align, size_t n) {
   return 0;
 }
 
-void *valloc(size_t n) { return memalign(AL_PAGE_SIZE, n); }
+AL_API void *al_valloc(size_t n) { return al_memalign(AL_PAGE_SIZE, n); }
 
-void *pvalloc(size_t n) {
+AL_API void *al_pvalloc(size_t n) {
   size_t r = (n + AL_PAGE_SIZE - 1) & ~(size_t)(AL_PAGE_SIZE - 1);
   if (r < n) return oom();
-  return memalign(AL_PAGE_SIZE, r ? r : AL_PAGE_SIZE);
+  return al_memalign(AL_PAGE_SIZE, r ? r : AL_PAGE_SIZE);
 }
 
-size_t malloc_usable_size(void *p) {
+AL_API size_t al_malloc_usable_size(void *p) {
   if (!p) return 0;
   AL_LOCK();
   span_t *s = live_header_of(p, "malloc_usable_size");
@@ -317,44 +342,60 @@ size_t malloc_usable_size(void *p) {
 }
 
 #ifdef AL_HAVE_MALLINFO
-struct mallinfo mallinfo(void) {
-  alligator_stats_t st;
-  alligator_stats(&st);
-  struct mallinfo mi;
-  memset(&mi, 0, sizeof mi);
-  mi.arena = (int)st.heap_bytes;
-  mi.ordblks = (int)st.free_spans;
-  mi.hblks = (int)st.large_blocks;
-  mi.hblkhd = (int)st.large_bytes;
-  mi.usmblks = (int)st.peak_in_use_bytes;
-  mi.fsmblks = (int)(st.free_bytes - st.free_span_bytes);
-  mi.uordblks = (int)st.in_use_bytes;
-  mi.fordblks = (int)st.free_bytes;
-  mi.keepcost = (int)st.largest_free_bytes;
-  return mi;
-}
+/* mallinfo's fields from the statistics: written once, for both structs
+ * (T: int for mallinfo, size_t for mallinfo2). */
+#define AL_MALLINFO_BODY(S, T)                                   \
+  alligator_stats_t st;                                          \
+  alligator_stats(&st);                                          \
+  struct S mi;                                                   \
+  memset(&mi, 0, sizeof mi);                                     \
+  mi.arena = (T)st.heap_bytes;                                   \
+  mi.ordblks = (T)st.free_spans;                                 \
+  mi.hblks = (T)st.large_blocks;                                 \
+  mi.hblkhd = (T)st.large_bytes;                                 \
+  mi.usmblks = (T)st.peak_in_use_bytes;                          \
+  mi.fsmblks = (T)(st.free_bytes - st.free_span_bytes);          \
+  mi.uordblks = (T)st.in_use_bytes;                              \
+  mi.fordblks = (T)st.free_bytes;                                \
+  mi.keepcost = (T)st.largest_free_bytes;                        \
+  return mi
+
+struct mallinfo mallinfo(void) { AL_MALLINFO_BODY(mallinfo, int); }
+
+/* glibc 2.33's mallinfo2 (size_t fields): under LD_PRELOAD a program would
+ * otherwise get glibc's, which knows nothing of this heap. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+struct mallinfo2 mallinfo2(void) { AL_MALLINFO_BODY(mallinfo2, size_t); }
+#endif
 #endif
 
 #ifndef ALLIGATOR_PREFIX
-/* ---- other names for the same functions -------------------------------- */
-/* glibc's and wasi-libc's internal names (so LD_PRELOAD and static links never
- * mix two heaps), and Emscripten's builtin names (used by its sanitizers and
- * memory profiler).  Plain forwarders: tail calls, no attribute mismatches. */
-void *__libc_malloc(size_t n);
-void *__libc_malloc(size_t n) { return malloc(n); }
-void __libc_free(void *p);
-void __libc_free(void *p) { free(p); }
-void *__libc_calloc(size_t c, size_t n);
-void *__libc_calloc(size_t c, size_t n) { return calloc(c, n); }
-void *__libc_realloc(void *p, size_t n);
-void *__libc_realloc(void *p, size_t n) { return realloc(p, n); }
-void *__libc_memalign(size_t a, size_t n);
-void *__libc_memalign(size_t a, size_t n) { return memalign(a, n); }
+/* ---- the names programs call ------------------------------------------ */
+#define AL_ALIAS(name, target, ...) extern __typeof(target) name __attribute__((alias(#target), ##__VA_ARGS__));
+AL_ALIAS(malloc, al_malloc, weak)
+AL_ALIAS(free, al_free, weak)
+AL_ALIAS(calloc, al_calloc, weak)
+AL_ALIAS(realloc, al_realloc, weak)
+AL_ALIAS(reallocarray, al_reallocarray, weak)
+AL_ALIAS(memalign, al_memalign, weak)
+AL_ALIAS(aligned_alloc, al_aligned_alloc, weak)
+AL_ALIAS(posix_memalign, al_posix_memalign, weak)
+AL_ALIAS(valloc, al_valloc, weak)
+AL_ALIAS(pvalloc, al_pvalloc, weak)
+AL_ALIAS(malloc_usable_size, al_malloc_usable_size, weak)
+/* glibc's and wasi-libc's internal names (so that LD_PRELOAD and static links
+ * never mix two heaps; weak, as in glibc), and Emscripten's builtin names
+ * (its sanitizers, memory profiler and malloc wrappers call them). */
+AL_ALIAS(__libc_malloc, al_malloc, weak)
+AL_ALIAS(__libc_free, al_free, weak)
+AL_ALIAS(__libc_calloc, al_calloc, weak)
+AL_ALIAS(__libc_realloc, al_realloc, weak)
+AL_ALIAS(__libc_memalign, al_memalign, weak)
 #ifdef __EMSCRIPTEN__
-void *emscripten_builtin_malloc(size_t n) { return malloc(n); }
-void emscripten_builtin_free(void *p) { free(p); }
-void *emscripten_builtin_memalign(size_t a, size_t n) { return memalign(a, n); }
-void *emscripten_builtin_calloc(size_t c, size_t n) { return calloc(c, n); }
-void *emscripten_builtin_realloc(void *p, size_t n) { return realloc(p, n); }
+AL_ALIAS(emscripten_builtin_malloc, al_malloc)
+AL_ALIAS(emscripten_builtin_free, al_free)
+AL_ALIAS(emscripten_builtin_memalign, al_memalign)
+AL_ALIAS(emscripten_builtin_calloc, al_calloc)
+AL_ALIAS(emscripten_builtin_realloc, al_realloc)
 #endif
 #endif /* ALLIGATOR_PREFIX */

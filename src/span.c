@@ -22,6 +22,8 @@ al_inline unsigned bin_of(uint32_t n) {
   return 16 + (fl - 4) * 8 + ((n >> (fl - 3)) & 7);
 }
 
+_Static_assert(16 + (31 - HEAD_SIZE_SHIFT - 4) * 8 + 7 < AL_NBINS, "the largest span a header can count has a bin");
+
 /* The first bin whose every span holds n units. */
 al_inline unsigned bin_fitting(uint32_t n) {
   if (n < 16) return n;
@@ -73,6 +75,34 @@ static void bin_remove(uint32_t u, uint32_t units) {
   al_g.free_spans--;
 }
 
+/* ---- trusting a free span ------------------------------------------------ */
+/* A free span's metadata lies in memory a program can reach: its header just
+ * before a freed block's old data, its footer in that data's last bytes.  A
+ * write after free (or before a block) must not make the pool hand out live
+ * memory or follow a wild size, so before a span is taken or merged its
+ * facts are cross-checked: header kind and magic, a size that stays in the
+ * heap, footer == header size, the next span's PREV_FREE, and its bin links
+ * (the neighbours point back at it; the list head is its size's bin).
+ * Cost: about 10 loads per pool operation (large blocks, new or emptied
+ * MiniPages), none on the small-block fast paths. */
+static int free_span_ok(uint32_t u, uint32_t n) {
+  if (u >= al_g.end || n == 0 || n > al_g.end - u) return 0;
+  span_t *s = al_span(u), *next = al_span(u + n);
+  if ((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) != (HEAD_MAGIC | KIND_FREE) || al_size(s) != n) return 0;
+  if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
+  uint32_t p = s->prev, x = s->next;
+  if (p ? p - 1 >= al_g.end || al_span(p - 1)->next != u + 1 : al_g.bins[bin_of(n)] != u + 1) return 0;
+  return !x || (x - 1 < al_g.end && al_span(x - 1)->prev == u + 1);
+}
+
+/* Report the corruption found at p (glibc's words for it); the operation
+ * then does nothing, leaving the damaged span out of the pool. */
+static al_noinline void pool_corrupt(const void *p, const char *what) {
+  al_report(AL_ERR_CORRUPTION, p, what);
+}
+#define CORRUPT_FREE "a free span: corrupted size vs. prev_size (written after free?)"
+#define CORRUPT_PREV "a free span before this block: corrupted size vs. prev_size (written after free?)"
+
 /* Make [u, u+units) one FREE span in a bin.  Its left neighbour is not free. */
 static void make_free(uint32_t u, uint32_t units, uint32_t fresh) {
   al_span(u)->head = al_make_head(KIND_FREE, units, fresh);
@@ -98,11 +128,14 @@ static void split_front(uint32_t u, uint32_t have, uint32_t keep) {
 
 /* ---- growth ---------------------------------------------------------- */
 #define NONE UINT32_MAX
-#define MAX_UNITS (1u << 21) /* 4.3 GB: more than any 32-bit address space */
+#define MAX_UNITS ((1u << (32 - HEAD_SIZE_SHIFT)) - 1) /* the head's size field: 32.5 GiB */
 
-static void *backend_grow(size_t want, size_t need) {
-  void *r = al_backend_sbrk(want);
-  if (!r && want > need) r = al_backend_sbrk(need);
+/* want bytes, else need bytes: returns their start and sets *got.  Only
+ * [r, r + *got) is ours: the break may already lie beyond it (another
+ * thread's sbrk), so it is never read back to size the growth. */
+static char *backend_grow(size_t want, size_t need, size_t *got) {
+  char *r = al_backend_sbrk(*got = want);
+  if (!r && want > need) r = al_backend_sbrk(*got = need);
   return r;
 }
 
@@ -143,16 +176,24 @@ static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
   return u;
 }
 
+/* [r, r + got) from the backend as a segment of its own, out of the bins if
+ * it holds `units` units; if not (another sbrk user took the room we padded
+ * for), it goes to the pool and NONE is returned. */
+static uint32_t new_segment(char *r, size_t got, uint32_t units) {
+  uint32_t u = make_segment((uintptr_t)r, (uintptr_t)r + got);
+  if (u == NONE || al_size(al_span(u)) >= units) return u;
+  make_free(u, al_size(al_span(u)), HEAD_FRESH);
+  return NONE;
+}
+
 /* A new segment (the first, or after someone else moved the break). */
 static uint32_t grow_segment(uint32_t units, uintptr_t brk) {
   size_t pad = grid_start(brk) - brk;
   uint32_t g = units > AL_GROW_MIN ? units : AL_GROW_MIN;
-  char *r = backend_grow(pad + (size_t)g * AL_UNIT + AL_HDR, pad + (size_t)units * AL_UNIT + AL_HDR);
+  size_t got;
+  char *r = backend_grow(pad + (size_t)g * AL_UNIT + AL_HDR, pad + (size_t)units * AL_UNIT + AL_HDR, &got);
   if (!r) return NONE;
-  uint32_t u = make_segment((uintptr_t)r, (uintptr_t)al_backend_sbrk(0));
-  if (u == NONE || al_size(al_span(u)) >= units) return u;
-  make_free(u, al_size(al_span(u)), HEAD_FRESH); /* raced with another sbrk user: keep it */
-  return NONE;
+  return new_segment(r, got, units);
 }
 
 /* Grow the heap so that a FREE span of >= units units exists at its end.
@@ -167,6 +208,10 @@ static al_noinline uint32_t grow(uint32_t units) {
   uint32_t e = al_g.end;
   span_t *end = al_span(e);
   uint32_t ln = (end->head & HEAD_PREV_FREE) ? ((uint32_t *)end)[-1] : 0;
+  if (al_unlikely(ln && (ln > e || !free_span_ok(e - ln, ln)))) {
+    pool_corrupt(end, CORRUPT_PREV);
+    return NONE;
+  }
   if (ln >= units) { /* the last span fits after all (the bin search rounds up) */
     bin_remove(e - ln, ln);
     return e - ln;
@@ -174,8 +219,11 @@ static al_noinline uint32_t grow(uint32_t units) {
   uint32_t need = units - ln;
   uint32_t g = need > AL_GROW_MIN ? need : AL_GROW_MIN;
   if (e + g > MAX_UNITS) return NONE;
-  if (!backend_grow((size_t)g * AL_UNIT, (size_t)need * AL_UNIT)) return NONE;
-  g = (uint32_t)(((uintptr_t)al_backend_sbrk(0) - (uintptr_t)end - AL_HDR) / AL_UNIT);
+  size_t got;
+  char *r = backend_grow((size_t)g * AL_UNIT, (size_t)need * AL_UNIT, &got);
+  if (!r) return NONE;
+  if (r != (char *)end + AL_HDR) return new_segment(r, got, units); /* another thread's sbrk came first */
+  g = (uint32_t)(got / AL_UNIT);
   al_g.heap_bytes += (size_t)g * AL_UNIT;
   al_g.grow_count++;
   uint32_t u = e, n = g, fresh = HEAD_FRESH;
@@ -200,11 +248,13 @@ uint32_t al_span_take(uint32_t units, int *fresh, int may_grow) {
   uint32_t h = al_g.bins[b];
   if (h && al_size(al_span(h - 1)) >= units) {
     u = h - 1;                       /* an exact-bin span that fits: best fit */
+    if (al_unlikely(!free_span_ok(u, al_size(al_span(u))))) goto corrupt;
     bin_remove(u, al_size(al_span(u)));
   } else {
     int fb = bin_find(bin_fitting(units));
     if (fb >= 0) {
       u = al_g.bins[fb] - 1;
+      if (al_unlikely(!free_span_ok(u, al_size(al_span(u))))) goto corrupt;
       bin_remove(u, al_size(al_span(u)));
     } else {
       u = may_grow ? grow(units) : NONE;
@@ -215,6 +265,9 @@ uint32_t al_span_take(uint32_t units, int *fresh, int may_grow) {
   *fresh = (s->head & HEAD_FRESH) != 0;
   split_front(u, al_size(s), units);
   return u;
+corrupt:
+  pool_corrupt(al_section(al_span(u)), CORRUPT_FREE);
+  return NONE;
 }
 
 void al_span_give(uint32_t u, uint32_t units) {
@@ -222,11 +275,19 @@ void al_span_give(uint32_t u, uint32_t units) {
   span_t *r = al_span(u + units);
   if (al_kind(r) == KIND_FREE) {
     uint32_t rn = al_size(r);
+    if (al_unlikely(!free_span_ok(u + units, rn))) {
+      pool_corrupt(al_section(r), CORRUPT_FREE);
+      return;
+    }
     bin_remove(u + units, rn);
     units += rn;
   }
   if (s->head & HEAD_PREV_FREE) {
     uint32_t ln = ((uint32_t *)s)[-1];
+    if (al_unlikely(ln > u || !free_span_ok(u - ln, ln))) {
+      pool_corrupt(al_section(s), CORRUPT_PREV);
+      return;
+    }
     bin_remove(u - ln, ln);
     u -= ln;
     units += ln;
@@ -251,6 +312,10 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
   uint32_t r = u + units;
   span_t *rs = al_span(r);
   uint32_t extra = want - units, got;
+  if (al_kind(rs) == KIND_FREE && !free_span_ok(r, al_size(rs))) {
+    pool_corrupt(al_section(rs), CORRUPT_FREE);
+    return 0;
+  }
   if (al_kind(rs) == KIND_FREE && al_size(rs) >= extra) {
     got = al_size(rs);
     bin_remove(r, got);

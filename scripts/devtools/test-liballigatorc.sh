@@ -6,7 +6,9 @@
 #     look at Alligator's statistics: it must really be the allocator);
 #   - sort (coreutils, multi-threaded): 400 000 generated numbers;
 #   - thread-stress: 4 threads x 100 000 rounds with cross-thread frees, and
-#     forks while the threads allocate.
+#     forks while the threads allocate;
+#   - fork-stdio, fork-signal: fork beside threads using stdio, and from a
+#     signal handler inside malloc: no deadlock.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 pass=0 fail=0
@@ -64,6 +66,14 @@ fi
 # threads (and fork while they run)
 if out=$(timeout 300 env "$PRELOAD" build/c/thread-stress 4 100000 "${FORKS:-20}" 2>&1); then ok "$out"
 else echo "$out"; bad "thread-stress under LD_PRELOAD"; fi
+
+# fork: beside threads using stdio (glibc bug 19431), and from a signal handler
+# that interrupts malloc (glibc's tst-malloc-fork-deadlock, tst-mallocfork2).
+# Each ends itself if it hangs; timeout is the second guard.
+for t in fork-stdio fork-signal; do
+  if out=$(timeout 150 env "$PRELOAD" "build/c/$t" 2>&1) && grep -q ': ok$' <<<"$out"; then ok "$out (under LD_PRELOAD)"
+  else echo "$out"; bad "$t under LD_PRELOAD: deadlock or failure (glibc's malloc: $(timeout 150 "build/c/$t" 2>&1 | tail -1))"; fi
+done
 
 echo "liballigatorc: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -5,6 +5,7 @@
  *   misuse CASE   perform one case (prints "ptr=<address>" first); used by
  *                 the native runner below and by test/misuse.test.js in wasm
  *   misuse        (native) run every case in a child process and check it
+ *   misuse --list the cases (test/misuse.test.js reads them from the wasm build)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
@@ -34,6 +35,8 @@ static const case_t cases[] = {
     {"overflow-large", "buffer overflow", 1},
     {"overflow-realloc", "buffer overflow", 1},
     {"write-after-free", "heap corruption", 1},
+    {"footer-after-free", "heap corruption", 0},
+    {"header-after-free", "heap corruption", 0},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -52,6 +55,7 @@ static void announce(void *p) {
 
 static int run_case(const char *name) {
   volatile char *v;
+  setvbuf(stdout, NULL, _IONBF, 0); /* stdio allocates no buffer between the steps of a case */
   if (!strcmp(name, "double-free-small")) {
     void *p = malloc(40);
     announce(p); /* before the first free: printf's own buffer must not reuse p */
@@ -123,6 +127,38 @@ static int run_case(const char *name) {
     v[20] = 'x'; /* into a freed block */
     void *q = malloc(48); /* the same segment comes back: poison broken */
     announce(q);
+  } else if (!strcmp(name, "footer-after-free")) {
+    /* A write after free into the last bytes of a freed large block, where
+     * a free span keeps its size (its footer: glibc's prev_size); then the
+     * block after it is freed and merges with it.  The size asked for makes
+     * the block end exactly where its span ends, in both builds (5 units of
+     * 2080 bytes, less the 32-byte header and the checked build's canary). */
+    size_t n = 5 * 2080 - 32 - 1;
+    free(malloc(10));
+    char *a = malloc(n), *b = malloc(n), *guard = malloc(n);
+    size_t usable = malloc_usable_size(a);
+    free(launder(a));
+    v = launder(a);
+    for (size_t i = usable - 8; i < usable; i++) v[i] = 0x7F;
+    announce(b); /* the free that trusts the footer */
+    free(launder(b));
+    free(guard);
+  } else if (!strcmp(name, "header-after-free")) {
+    /* A crafted size in the header of a free span (written through a stale
+     * pointer, or by an underflow of the block before): grown to cover the
+     * live block after it.  malloc must not hand out that block's memory. */
+    size_t n = 5 * 2080 - 32 - 1;
+    free(malloc(10));
+    char *a = malloc(n), *b = malloc(n), *guard = malloc(n);
+    memset(b, 'b', n);
+    free(launder(a));
+    uint32_t *head = (uint32_t *)launder(a - 32); /* kind | flags | magic | size in units << 8 */
+    *head += (*head >> 8) << 8;                  /* double the size: now a's span covers b */
+    announce(a);
+    char *q = malloc(n), *r = malloc(n);
+    if ((q && q < b + n && b < q + n) || (r && r < b + n && b < r + n))
+      printf("malloc handed out %p and %p, overlapping the live block %p\n", q, r, b);
+    free(guard);
   } else {
     fprintf(stderr, "misuse: unknown case %s\n", name);
     return 2;
@@ -131,12 +167,20 @@ static int run_case(const char *name) {
   return 3;
 }
 
+/* `misuse --list`: the cases, one a line ("name|kind|checked_only"), for
+ * test/misuse.test.js (the list is written only here). */
+static int list_cases(void) {
+  for (size_t i = 0; i < NCASES; i++) printf("%s|%s|%d\n", cases[i].name, cases[i].kind, cases[i].checked_only);
+  return 0;
+}
+
 #if defined(__wasm__)
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: misuse CASE\n");
+    fprintf(stderr, "usage: misuse CASE | --list\n");
     return 2;
   }
+  if (!strcmp(argv[1], "--list")) return list_cases();
   return run_case(argv[1]);
 }
 #else
@@ -177,7 +221,7 @@ static int check_case(const char *self, const case_t *c) {
 }
 
 int main(int argc, char **argv) {
-  if (argc > 1) return run_case(argv[1]);
+  if (argc > 1) return strcmp(argv[1], "--list") ? run_case(argv[1]) : list_cases();
 #ifdef ALLIGATOR_CHECKED
   const int checked = 1;
 #else

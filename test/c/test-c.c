@@ -112,7 +112,8 @@ static void test_malloc_free(void) {
   errno = 0;
   CHECK(malloc(opaque(SIZE_MAX)) == NULL && errno == ENOMEM, "malloc(SIZE_MAX): not NULL/ENOMEM");
   errno = 0;
-  CHECK(malloc(opaque((size_t)0xFFF00001u)) == NULL && errno == ENOMEM, "malloc(4 GiB - 1 MiB + 1): not NULL/ENOMEM");
+  CHECK(malloc(opaque(ALLIGATOR_MAX_REQUEST + 1)) == NULL && errno == ENOMEM,
+        "malloc(ALLIGATOR_MAX_REQUEST + 1): not NULL/ENOMEM");
 }
 
 static void test_calloc(void) {
@@ -200,6 +201,23 @@ static void test_aligned(void) {
   void *p = memalign(opaque(48), 10); /* not a power of two: rounded up (as glibc) */
   CHECK(p && aligned(p, 64), "memalign(48) = %p", p);
   free(p);
+  p = memalign(opaque(0), 10); /* as glibc: an alignment <= 16 is malloc's */
+  CHECK(p && aligned(p, 16), "memalign(0, 10) = %p", p);
+  free(p);
+  /* As glibc: above SIZE_MAX / 2 + 1 no power of two is left to round to:
+   * EINVAL; a power of two too large to serve: ENOMEM. */
+  size_t bad[] = {SIZE_MAX, SIZE_MAX / 2 + 2, SIZE_MAX - 4095};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    errno = 0;
+    p = memalign(opaque(bad[i]), 10);
+    CHECK(p == NULL && errno == EINVAL, "memalign(%zx, 10) = %p, errno %d, not EINVAL", bad[i], p, errno);
+  }
+  errno = 0;
+  p = memalign(opaque(SIZE_MAX / 2 + 1), 10);
+  CHECK(p == NULL && errno == ENOMEM, "memalign(SIZE_MAX / 2 + 1, 10) = %p, errno %d, not ENOMEM", p, errno);
+  errno = 0;
+  p = memalign(opaque(SIZE_MAX / 4 + 7), 10); /* rounded up to SIZE_MAX / 2 + 1 */
+  CHECK(p == NULL && errno == ENOMEM, "memalign(SIZE_MAX / 4 + 7, 10) = %p, errno %d, not ENOMEM", p, errno);
 
   p = aligned_alloc(256, 1024);
   CHECK(p && aligned(p, 256), "aligned_alloc(256, 1024) = %p", p);
@@ -276,6 +294,14 @@ static void test_mallinfo(void) {
         mi.uordblks, st.in_use_bytes);
   CHECK(mi.hblks >= 1 && (size_t)mi.fordblks == st.free_bytes, "mallinfo.hblks %d, fordblks %d", mi.hblks,
         mi.fordblks);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  /* glibc 2.33's mallinfo2 (size_t fields) answers from this heap too. */
+  struct mallinfo2 m2 = mallinfo2();
+  CHECK(m2.arena == st.heap_bytes && m2.uordblks == st.in_use_bytes && m2.fordblks == st.free_bytes &&
+            m2.hblks == st.large_blocks && m2.hblkhd == st.large_bytes,
+        "mallinfo2: arena %zu uordblks %zu fordblks %zu hblks %zu, not Alligator's (heap %zu, in use %zu)",
+        m2.arena, m2.uordblks, m2.fordblks, m2.hblks, st.heap_bytes, st.in_use_bytes);
+#endif
   free(p);
 #endif
 }
@@ -380,6 +406,33 @@ static void test_oom(void) {
 #endif
 }
 
+/* Last: the heap stays this big (mallinfo's int fields would wrap). */
+static void test_over_4gib(void) {
+#if !defined(__wasm__) && defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ >= 8
+  /* 64-bit hosts: more than 4 GiB (the host shim's reservation is 32 GiB;
+   * pages not touched cost nothing). */
+  size_t big = (size_t)5 << 30;
+  char *b = hide(malloc(opaque(big)));
+  CHECK(b != NULL, "malloc(5 GiB) = NULL (errno %d): the host heap is capped", errno);
+  if (b) {
+    b[0] = 1, b[big - 1] = 2;
+    CHECK(malloc_usable_size(b) >= big && b[0] == 1 && b[big - 1] == 2, "malloc(5 GiB): usable %zu",
+          malloc_usable_size(b));
+    char *c = hide(malloc(100));
+    CHECK(c && (c + 100 <= b || c >= b + big), "malloc(100) = %p inside the 5 GiB block %p", (void *)c, (void *)b);
+    free(c);
+    CHECK(validate(), "alligator_validate with a 5 GiB block");
+    free(b);
+  }
+  /* The largest request: its span lands in the last bins. */
+  b = hide(malloc(opaque(ALLIGATOR_MAX_REQUEST)));
+  CHECK(b != NULL, "malloc(ALLIGATOR_MAX_REQUEST = %zu) = NULL (errno %d)", (size_t)ALLIGATOR_MAX_REQUEST, errno);
+  if (b) b[0] = 1, b[ALLIGATOR_MAX_REQUEST - 1] = 2;
+  free(b);
+  CHECK(validate(), "alligator_validate after the largest request");
+#endif
+}
+
 int main(void) {
   printf("test-c: Alligator %s\n", ALLIGATOR_VERSION); /* stdio's buffer first */
   test_is_alligator();
@@ -392,6 +445,7 @@ int main(void) {
   test_stats_validate_map();
   test_error_handler();
   test_oom();
+  test_over_4gib();
   CHECK(validate(), "alligator_validate at the end");
   return check_summary("test-c");
 }
