@@ -133,7 +133,7 @@ endif
 
 $(B)/test/units: test/c/test_units.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) -O1 -g -DALLIGATOR_DEBUG -Isrc test/c/test_units.c $(CORE) src/heap_host.c -o $@
+	$(CC) $(WARN) -O1 -g -DALLIGATOR_DEBUG=2 -Isrc test/c/test_units.c $(CORE) src/heap_host.c -o $@
 
 $(B)/test/model: test/c/model.c $(B)/host/liballigator.a
 	@mkdir -p $(@D)
@@ -141,7 +141,7 @@ $(B)/test/model: test/c/model.c $(B)/host/liballigator.a
 
 $(B)/test/model-debug: test/c/model.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) -O1 -g -DALLIGATOR_DEBUG -DALLIGATOR_CHECKED -Isrc $< $(CORE) src/heap_host.c -o $@
+	$(CC) $(WARN) -O1 -g -DALLIGATOR_DEBUG=2 -DALLIGATOR_CHECKED -Isrc $< $(CORE) src/heap_host.c -o $@
 
 $(B)/test/misuse: test/c/misuse.c $(B)/host/liballigator.a
 	@mkdir -p $(@D)
@@ -149,7 +149,7 @@ $(B)/test/misuse: test/c/misuse.c $(B)/host/liballigator.a
 
 $(B)/test/misuse-checked: test/c/misuse.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) -O1 -g -DALLIGATOR_CHECKED -Isrc $< $(CORE) src/heap_host.c -o $@
+	$(CC) $(WARN) -O1 -g -DALLIGATOR_DEBUG=3 -DALLIGATOR_CHECKED -Isrc $< $(CORE) src/heap_host.c -o $@
 
 # The backend contract (src/internal.h): foreign growth is never handed out.
 $(B)/test/foreign-grow: test/c/foreign_grow.c $(B)/host/liballigator.a

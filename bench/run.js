@@ -435,8 +435,11 @@ async function full(o) {
   }
 }
 
-const o = parseArgs(process.argv.slice(2));
-(o.quick ? quick(o) : full(o)).catch((e) => {
-  console.error(e && e.stack ? e.stack : e);
-  process.exit(1);
-});
+module.exports = { callgrind, INSTR_SCALE };
+if (require.main === module) {
+  const o = parseArgs(process.argv.slice(2));
+  (o.quick ? quick(o) : full(o)).catch((e) => {
+    console.error(e && e.stack ? e.stack : e);
+    process.exit(1);
+  });
+}

@@ -8,7 +8,7 @@
  *   Module.alligator.validate() -> number of heap problems (walks the heap)
  *   Module.alligator.heapMap()  -> one entry per span, in address order
  *
- * The C side (src/stats.c) exports alligator_stats_js and friends, which
+ * The C side (port/stats_js.c) exports alligator_stats_js and friends, which
  * fill a static buffer, so reading statistics allocates nothing.
  */
 var AlligatorLibrary = {
@@ -19,25 +19,35 @@ var AlligatorLibrary = {
   alligator_js_attach__sig: 'v',
   alligator_js_attach: function() {},
   $Alligator: {
-    CLASSES: 21,
     KINDS: ['none', 'free', 'large', 'minipage', 'end'],
+    layout: null,
+
+    // Names, offsets, class count and unit size from port/stats_js.c (once).
+    readLayout: function() {
+      var q = _alligator_stats_layout_js() >> 2, u32 = HEAPU32, L = {
+        count: u32[q], classes: u32[q + 1], unit: u32[q + 2], classSize: u32[q + 3], classSlots: u32[q + 4],
+        classPages: u32[q + 5], classUsed: u32[q + 6], fragmentation: u32[q + 7], fields: [] };
+      for (var i = 0; i < L.count; i++) {
+        var name = '', c = u32[q + 8 + 2 * i];
+        while (HEAPU8[c]) name += String.fromCharCode(HEAPU8[c++]);
+        L.fields.push({ name: name, offset: u32[q + 9 + 2 * i] });
+      }
+      return L;
+    },
 
     stats: function() {
-      var p = _alligator_stats_js() >> 2;
-      var u32 = HEAPU32, n = Alligator.CLASSES;
-      var names = ['heapBytes', 'inUseBytes', 'peakInUseBytes', 'freeBytes', 'overheadBytes',
-                   'liveAllocations', 'minipages', 'largeBlocks', 'largeBytes', 'freeSpans',
-                   'freeSpanBytes', 'largestFreeBytes', 'oomCount', 'growCount', 'classCount'];
-      var s = {};
-      for (var i = 0; i < names.length; i++) s[names[i]] = u32[p + i];
-      var a = p + names.length, classes = [];
+      var L = Alligator.layout || (Alligator.layout = Alligator.readLayout());
+      var p = _alligator_stats_js(), u32 = HEAPU32, n = L.classes, s = {};
+      for (var i = 0; i < L.fields.length; i++) s[L.fields[i].name] = u32[(p + L.fields[i].offset) >> 2];
+      var classes = [];
       for (var c = 0; c < n; c++) {
-        var size = u32[a + c], slots = u32[a + n + c], pages = u32[a + 2 * n + c], used = u32[a + 3 * n + c];
+        var size = u32[(p + L.classSize >> 2) + c], slots = u32[(p + L.classSlots >> 2) + c];
+        var pages = u32[(p + L.classPages >> 2) + c], used = u32[(p + L.classUsed >> 2) + c];
         classes.push({ size: size, slots: slots, pages: pages, used: used,
-                       wasteBytes: (pages * slots - used) * size + pages * (2080 - slots * size) });
+                       wasteBytes: (pages * slots - used) * size + pages * (L.unit - slots * size) });
       }
       s.classes = classes;
-      s.fragmentation = HEAPF64[(((p + names.length + 4 * n) << 2) + 7) >> 3];
+      s.fragmentation = HEAPF64[(p + L.fragmentation) >> 3];
       return s;
     },
 

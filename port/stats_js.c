@@ -7,10 +7,24 @@
 #include <stddef.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/emmalloc.h> /* emscripten_builtin_malloc / _free */
-#include "../src/alligator.h"
+#include "../src/internal.h"
 
-_Static_assert(sizeof(size_t) != 4 || offsetof(alligator_stats_t, fragmentation) == 4 * (15 + 4 * ALLIGATOR_CLASSES) + 4,
-               "js/library_alligator.js reads the stats at these offsets");
+/* Where js/library_alligator.js finds each statistic: the names and byte
+ * offsets of ALLIGATOR_STATS_FIELDS, the class arrays and the unit size, so
+ * that no field order, class count or geometry is written in JS. */
+#define JS_FIELD_(c, js) {#js, offsetof(alligator_stats_t, c)},
+static const struct {
+  uint32_t count, classes, unit, class_size, class_slots, class_pages, class_used, fragmentation;
+  struct { const char *name; uint32_t offset; } field[0 ALLIGATOR_STATS_FIELDS(AL_CLASS_COUNT_)];
+} layout = {
+  0 ALLIGATOR_STATS_FIELDS(AL_CLASS_COUNT_), AL_NCLASSES, AL_UNIT,
+  offsetof(alligator_stats_t, class_size), offsetof(alligator_stats_t, class_slots),
+  offsetof(alligator_stats_t, class_pages), offsetof(alligator_stats_t, class_used),
+  offsetof(alligator_stats_t, fragmentation),
+  {ALLIGATOR_STATS_FIELDS(JS_FIELD_)},
+};
+
+EMSCRIPTEN_KEEPALIVE const void *alligator_stats_layout_js(void) { return &layout; }
 _Static_assert(sizeof(size_t) != 4 || sizeof(alligator_span_info) == 24, "js/library_alligator.js reads 6 words per span");
 
 const char alligator_js_linked = 1;

@@ -5,23 +5,30 @@
  * <malloc.h>; Alligator defines them.  This header adds statistics, the heap
  * check, the heap map and the misuse hook.
  *
- * WORST-CASE BOUNDS (no operation walks a list or scans more than a constant
- * number of words; "growth" is one call of the heap backend, reported apart):
+ * WORST-CASE BOUNDS (no operation walks an unbounded list or scans more than a
+ * constant number of words; "growth" is one call of the heap backend, reported apart):
  *   malloc/calloc <= 2 KiB   O(1): size -> class by one table load; pop the
- *                            class's free vector; if the current MiniPage is
- *                            full: pop a partial page, else take one unit from
- *                            the pool (below).
+ *                            current MiniPage's free list (one test) or bump
+ *                            into its never-used segments (one compare); if
+ *                            the page is full: the oldest partial page, else a
+ *                            spare, else one unit from the pool (below).
  *   malloc > 2 KiB           O(1): pool lookup = 2 bit scans over 5 words of
  *                            bin bitmap, one split.
- *   free                     O(1): header = (p - base) / 2080; small: set one
- *                            bit, push the index; a page that empties becomes
- *                            the spare, and the previous spare goes back to
- *                            the pool with at most 2 coalesces.
+ *   before the heap grows    the spare, then the idle page (the current page
+ *                            that emptied last) go back to the pool: O(1).
+ *   free                     O(1): header = (p - base) / 2080; small: round
+ *                            down to the segment, compare its freed mark with
+ *                            the heap's key, push.  Only a block that carries
+ *                            the key is looked up on its page's free list (at
+ *                            most 128 steps: double free or data equal to the
+ *                            key).  A page that is not current and empties
+ *                            becomes the spare, or (one spare already) goes
+ *                            back to the pool with at most 2 coalesces.
  *   realloc                  O(1) plus the copy of min(old, new) bytes when it
  *                            cannot resize in place.
  *   memalign(A)              O(1): at most 2 candidate positions are tried.
  *   calloc                   plus zeroing, skipped for memory fresh from growth.
- *   alligator_stats          O(number of classes) = 21 steps.
+ *   alligator_stats          O(number of classes) = ALLIGATOR_CLASSES steps.
  *   alligator_validate       O(heap): walks everything (tests, debugging).
  *
  * MEMORY OVERHEAD (U = 2080 bytes, a 32-byte header + a 2 KiB section):
@@ -34,8 +41,8 @@
  *     header and at most 128 bytes of tail.
  *   large object of n bytes: ceil((n + 32) / U) * U bytes.
  *   per segment of the heap: one 32-byte END header.
- *   empty MiniPages kept out of the pool: at most one in the whole heap (the
- *     spare), handed back before the heap grows.
+ *   empty MiniPages kept out of the pool: at most two (the spare and the idle
+ *     current page), handed back before the heap grows.
  *   static state: sizeof(al_state), under 1 KiB.
  */
 #ifndef ALLIGATOR_H
@@ -50,6 +57,25 @@ extern "C" {
 #define ALLIGATOR_VERSION "0.1.0"
 #define ALLIGATOR_CLASSES 21
 
+/* The scalar statistics, written once: X(C field, JavaScript name).  The
+ * struct below and Module.alligator.stats() (js/library_alligator.js reads
+ * the names and offsets from port/stats_js.c) are both derived from it. */
+#define ALLIGATOR_STATS_FIELDS(X)                                                             \
+  X(heap_bytes, heapBytes)                 /* memory obtained from the heap backend */        \
+  X(in_use_bytes, inUseBytes)              /* usable bytes of live allocations */             \
+  X(peak_in_use_bytes, peakInUseBytes)     /* highest in_use_bytes so far */                  \
+  X(free_bytes, freeBytes)                 /* reusable without growing: spans + segments */   \
+  X(overhead_bytes, overheadBytes)         /* heap_bytes - in_use_bytes - free_bytes */       \
+  X(live_allocations, liveAllocations)                                                        \
+  X(minipages, minipages)                                                                     \
+  X(large_blocks, largeBlocks)                                                                \
+  X(large_bytes, largeBytes)               /* bytes in large blocks' spans */                 \
+  X(free_spans, freeSpans)                                                                    \
+  X(free_span_bytes, freeSpanBytes)                                                           \
+  X(largest_free_bytes, largestFreeBytes)  /* from the highest non-empty bin (within 12.5%) */ \
+  X(oom_count, oomCount)                   /* requests that returned NULL/ENOMEM */           \
+  X(grow_count, growCount)                 /* calls that grew the heap */                     \
+  X(class_count, classCount)               /* ALLIGATOR_CLASSES */
 /* The largest request served: above it, NULL with errno ENOMEM at once.
  * wasm32 and 32-bit hosts: 4 GiB - 1 MiB (the address space).  64-bit hosts:
  * 31 GiB, under the 32 GiB the host shim reserves (span sizes are 24-bit
@@ -61,21 +87,9 @@ extern "C" {
 #endif
 
 typedef struct alligator_stats {
-  size_t heap_bytes;          /* memory obtained from the heap backend */
-  size_t in_use_bytes;        /* usable bytes of live allocations */
-  size_t peak_in_use_bytes;   /* highest in_use_bytes so far */
-  size_t free_bytes;          /* reusable without growing: free spans + free segments */
-  size_t overhead_bytes;      /* heap_bytes - in_use_bytes - free_bytes */
-  size_t live_allocations;
-  size_t minipages;
-  size_t large_blocks;
-  size_t large_bytes;         /* bytes in large blocks' spans */
-  size_t free_spans;
-  size_t free_span_bytes;
-  size_t largest_free_bytes;  /* a span from the highest non-empty bin (within 12.5% of the largest) */
-  size_t oom_count;           /* requests that returned NULL/ENOMEM */
-  size_t grow_count;          /* calls that grew the heap */
-  size_t class_count;         /* ALLIGATOR_CLASSES */
+#define ALLIGATOR_STATS_FIELD_(c, js) size_t c;
+  ALLIGATOR_STATS_FIELDS(ALLIGATOR_STATS_FIELD_)
+#undef ALLIGATOR_STATS_FIELD_
   size_t class_size[ALLIGATOR_CLASSES];   /* segment bytes */
   size_t class_slots[ALLIGATOR_CLASSES];  /* segments per MiniPage */
   size_t class_pages[ALLIGATOR_CLASSES];  /* MiniPages of this class */

@@ -1,6 +1,6 @@
 /* The checked build (-DALLIGATOR_CHECKED; the port's checked=true):
  * catches, besides what every build catches (double free, pointers outside
- * the heap or not at a block start, a broken free vector):
+ * the heap or not at a block start):
  *   - a write past the end of a block, found when the block is freed or
  *     reallocated: canary bytes follow the bytes the user asked for;
  *   - a write into a freed small block, found when it is handed out again:
@@ -40,10 +40,13 @@ al_inline int al_check_overflow_small(const unsigned char *seg, unsigned size) {
     if (seg[i] != AL_CANARY) return 1;
   return 0;
 }
-al_inline void al_check_poison(unsigned char *seg, unsigned size) { memset(seg + 1, AL_POISON, size - 1); }
-/* 1 if a freed segment (poisoned after its link byte) was written to. */
+/* A freed segment: its link and key (al_block), then poison. */
+al_inline void al_check_poison(unsigned char *seg, unsigned size) {
+  memset(seg + sizeof(al_block), AL_POISON, size - sizeof(al_block));
+}
+/* 1 if a freed segment (poisoned after its link and key) was written to. */
 al_inline int al_check_poison_broken(const unsigned char *seg, unsigned size) {
-  for (unsigned i = 1; i < size; i++)
+  for (unsigned i = sizeof(al_block); i < size; i++)
     if (seg[i] != AL_POISON) return 1;
   return 0;
 }
@@ -55,9 +58,11 @@ al_inline int al_check_overflow_large(const unsigned char *p, size_t n, size_t u
     if (p[i] != AL_CANARY) return 1;
   return 0;
 }
+#define AL_CHECKED 1
 #else
 #define AL_CHECK_SMALL_EXTRA 0u
 #define AL_CHECK_LARGE_EXTRA 0u
+#define AL_CHECKED 0 /* a constant: `if (!AL_CHECKED && ...)` keeps fast paths free of #ifdef */
 #endif
 
 #endif

@@ -36,10 +36,18 @@
 #define al_inline      static inline
 #endif
 
-#ifdef ALLIGATOR_DEBUG
+/* Debug levels: -DALLIGATOR_DEBUG=N (a plain -DALLIGATOR_DEBUG is 1).
+ *   1  assertions (al_assert);
+ *   2  and a MiniPage is checked at each of its state changes (al_debug_page);
+ *   3  and the whole heap is validated after every call (al_debug_heap).
+ * A failed check is reported as heap corruption.  Level 0, the normal build,
+ * compiles all of it to nothing; the hot functions call it unconditionally. */
+#if defined(ALLIGATOR_DEBUG) && ALLIGATOR_DEBUG + 0 >= 1
+#define AL_DEBUG ALLIGATOR_DEBUG
 #include <assert.h>
 #define al_assert(x) assert(x)
 #else
+#define AL_DEBUG 0
 #define al_assert(x) ((void)0)
 #endif
 
@@ -54,6 +62,7 @@ al_inline unsigned al_log2(uint32_t x) { return 31u - (unsigned)__builtin_clz(x)
 #define AL_SMALL_MAX   AL_SECTION       /* larger requests become large blocks */
 #define AL_MAX_REQUEST ALLIGATOR_MAX_REQUEST /* above this: ENOMEM at once */
 #define AL_GROW_MIN    16u              /* grow the heap by at least 16 units (33 KiB) */
+#define AL_SPARES      1u               /* empty MiniPages kept out of the pool (tunable) */
 
 /* ---- span header ------------------------------------------------------ */
 enum {
@@ -70,6 +79,13 @@ enum {
 #define HEAD_MAGIC_MASK 0xE0u
 #define HEAD_SIZE_SHIFT 8    /* bits 8..31: size in units (FREE, LARGE; 1 for MINI) */
 
+/* A free small block: the MiniPage's free list runs through its first word,
+ * the heap's key in its second marks it as freed (see al_small_free). */
+typedef struct al_block {
+  struct al_block *next;
+  uintptr_t key;
+} al_block;
+
 typedef struct span {
   /* kind | PREV_FREE | FRESH | MAGIC | size << 8.  Invariant: the magic bits are
    * HEAD_MAGIC; PREV_FREE is set iff the physically previous span is FREE;
@@ -82,24 +98,37 @@ typedef struct span {
    *        prev = the size the user asked for (for checked builds and stats).
    * END:  next = first unit of the next segment + 1 (0 = last segment). */
   uint32_t next, prev;
-  /* MINI only.  cls: size class.  used: segments in use (0..nslots).
-   * top: the free vector, a stack of free segment indexes threaded through
-   *      the free segments (each holds the index below it in its first byte);
-   *      0xFF = empty.  Every index on it is < hwm and has its bit clear.
-   * hwm: segments [hwm, nslots) were never handed out (zero if FRESH). */
-  uint8_t cls, used, top, hwm;
-  /* MINI only: bit i set = segment i in use; bits >= nslots are always set. */
-  uint32_t bits[4]; /* 32-bit words: cheap on 32-bit hosts, the same in wasm */
+  /* MINI only.  cls: size class.  used: segments in use (0..slots).
+   * bump: section offset of the first segment never handed out; segments
+   *       [bump, slots * size) are untouched (zero if FRESH).
+   * free: the free list, a LIFO of freed segments below bump, linked through
+   *       their first word, each carrying al_g.key in its second.
+   * Invariant: used + (length of free) == bump / size. */
+  uint8_t cls, used;
+  uint16_t bump;
+  al_block *free;
+  unsigned char pad_[AL_HDR - 16 - sizeof(al_block *)];
 } span_t;
 
 _Static_assert(sizeof(span_t) == AL_HDR, "span header must be 32 bytes");
-
-#define STACK_EMPTY 0xFFu
+_Static_assert(AL_HDR % AL_GRANULE == 0 && AL_UNIT % AL_GRANULE == 0, "sections and blocks stay 16-aligned");
+_Static_assert(sizeof(al_block) <= AL_GRANULE, "a free block's link and key fit the smallest class");
+_Static_assert(AL_SECTION <= 0xFFFF, "bump is 16 bits");
 
 /* ---- size classes (size_class.c) -------------------------------------- */
-#define AL_NCLASSES 21
+/* The one list of size classes: X(segment bytes, segments per MiniPage).
+ * Rule: the largest multiple of 16 such that n segments fit in 2048 bytes, for
+ * n = 128, 64, 42, 32, ..., 2, 1.  Every table below is derived from it. */
+#define AL_CLASS_LIST(X)                                                                        \
+  X(16, 128) X(32, 64) X(48, 42) X(64, 32) X(80, 25) X(96, 21) X(112, 18) X(128, 16) X(144, 14) \
+  X(160, 12) X(176, 11) X(192, 10) X(224, 9) X(256, 8) X(288, 7) X(336, 6) X(400, 5) X(512, 4)  \
+  X(672, 3) X(1024, 2) X(2048, 1)
+#define AL_CLASS_COUNT_(size, slots) +1
+enum { AL_NCLASSES = 0 AL_CLASS_LIST(AL_CLASS_COUNT_) };
+_Static_assert(AL_NCLASSES == ALLIGATOR_CLASSES, "alligator.h's class count is the list's");
 extern const uint16_t al_class_size[AL_NCLASSES];   /* bytes per segment */
 extern const uint8_t  al_class_slots[AL_NCLASSES];  /* segments per MiniPage */
+extern const uint16_t al_class_end[AL_NCLASSES];    /* slots * size: where bump stops */
 extern const uint32_t al_class_recip[AL_NCLASSES];  /* ceil(2^22 / size) */
 extern const uint8_t  al_class_of_granules[AL_SMALL_MAX / AL_GRANULE + 1];
 
@@ -130,10 +159,16 @@ typedef struct al_state {
   uint32_t  bin_bits[AL_NBINWORDS];
   uint32_t  bins[AL_NBINS]; /* head of each bin list (unit index + 1) */
   span_t   *cur[AL_NCLASSES];     /* current MiniPage per class (may be NULL) */
-  /* The one empty MiniPage kept out of the pool, or NULL; it may still be its
-   * class's current page.  Invariant: every other MiniPage has used > 0.
-   * (It may point to a page that has been used since: check used == 0.) */
-  span_t   *spare;
+  /* Empty MiniPages kept out of the pool: spare[0..nspare), never current.
+   * Invariant: every MiniPage that is neither a spare nor the idle page has
+   * used > 0. */
+  span_t   *spare[AL_SPARES];
+  /* The current page that emptied last (it stays current: a malloc+free loop
+   * costs no slow path), or NULL.  Invariant: an empty current page is idle;
+   * when another current page empties, the idle one goes back to the pool. */
+  span_t   *idle;
+  uint32_t  nspare;
+  uintptr_t key;            /* marks freed small blocks (al_block.key); never 0 */
   /* Pages with free segments, not current: a queue, oldest first (the oldest
    * has had longest to collect frees, so switching to it lasts longest). */
   uint32_t  partial[AL_NCLASSES];      /* head: unit index + 1, 0 = empty */
@@ -171,10 +206,10 @@ al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_
 
 /* ---- spans: the pool of free units, large blocks (span.c) ------------- */
 /* Take a span of exactly `units` units out of the pool, growing the heap if
- * nothing fits.  Returns its unit index, or UINT32_MAX when out of memory.
+ * nothing fits and may_grow.  Returns its unit index, or UINT32_MAX.
  * The header's kind is left FREE-shaped; the caller writes its own.  *fresh
  * says whether the span's data is still zero from growth. */
-uint32_t al_span_take(uint32_t units, int *fresh);
+uint32_t al_span_take(uint32_t units, int *fresh, int may_grow);
 /* Give units [u, u+units) back to the pool, coalescing with free neighbours. */
 void al_span_give(uint32_t u, uint32_t units);
 /* A used span (a MiniPage or large block) back to the pool.  Its header now
@@ -200,10 +235,19 @@ size_t al_large_asked(span_t *s, const void *p);
 /* ---- MiniPages (minipage.c) -------------------------------------------- */
 void *al_small_alloc_slow(unsigned c, int zero);
 void  al_small_free_slow(span_t *s, unsigned c, unsigned used_before);
-/* Before the heap grows: give the spare page back to the pool.  O(1).
- * Returns 1 if there was one. */
-int al_spare_release(void);
+/* Units from the pool for a MiniPage or a large block: what the pool has;
+ * else the empty MiniPages go back to it and it is asked again; else the heap
+ * grows.  The policy lives here, above the pool, so the pool never calls up. */
+uint32_t al_units_take(uint32_t units, int *fresh);
+/* The block is on s's free list (a bounded walk; only for blocks that carry
+ * the key, so almost never). */
+int al_small_on_free_list(span_t *s, const al_block *b);
 void  al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors);
+/* Debug levels 2 and 3 (check.c): check one page / the heap, report failures. */
+void al_debug_page_check(span_t *s);
+void al_debug_heap_check(void);
+al_inline void al_debug_page(span_t *s) { if (AL_DEBUG >= 2) al_debug_page_check(s); }
+al_inline void al_debug_heap(void) { if (AL_DEBUG >= 3) al_debug_heap_check(); }
 
 /* ---- heap backend (heap_*.c): an sbrk over zero-filled memory ---------- */
 /* Like sbrk(increment): returns the start of `increment` new bytes (the old

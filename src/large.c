@@ -36,7 +36,7 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
   if (n > (size_t)AL_MAX_REQUEST + 4 * AL_UNIT - slack) return NULL; /* slack < that bound: no wrap */
   uint32_t k = units_for(n + slack);
   int fresh;
-  uint32_t u = al_span_take(k, &fresh);
+  uint32_t u = al_units_take(k, &fresh);
   if (u == UINT32_MAX) return NULL;
   uintptr_t h = (uintptr_t)al_span(u), p = h + AL_HDR;
   if (align > AL_GRANULE) {

@@ -59,6 +59,10 @@ AL_API size_t al_malloc_usable_size(void *p);
 #define AL_PAGE_SIZE 4096u
 #endif
 
+#ifdef AL_HAS_LOCK
+atomic_flag al_lock_flag = ATOMIC_FLAG_INIT; /* lock.h: the one lock, taken by every entry point */
+#endif
+
 /* ---- internal, lock held ------------------------------------------------ */
 
 /* align: a power of two.  n: what the block must hold (checked builds add
@@ -84,7 +88,7 @@ static size_t room_locked(span_t *s, const void *p) {
 /* Mark p as holding n bytes: canaries behind them. */
 static void stamp(span_t *s, void *p, size_t n) {
   if (al_kind(s) == KIND_MINI) {
-    unsigned char *seg = al_small_segment(s, p);
+    unsigned char *seg = (unsigned char *)al_small_segment(s, p);
     al_check_stamp_small(seg, al_class_size[s->cls], (size_t)((unsigned char *)p - seg) + n);
   } else {
     s->prev = (uint32_t)n;
@@ -92,13 +96,13 @@ static void stamp(span_t *s, void *p, size_t n) {
   }
 }
 static int overflowed(span_t *s, void *p) {
-  if (al_kind(s) == KIND_MINI) return al_check_overflow_small(al_small_segment(s, p), al_class_size[s->cls]);
+  if (al_kind(s) == KIND_MINI) return al_check_overflow_small((unsigned char *)al_small_segment(s, p), al_class_size[s->cls]);
   return al_check_overflow_large(p, al_large_asked(s, p), al_large_room(s, p));
 }
 /* What the user may use: the n it asked for. */
 static size_t usable_locked(span_t *s, const void *p) {
   if (al_kind(s) != KIND_MINI) return al_large_asked(s, p);
-  unsigned char *seg = al_small_segment(s, p);
+  unsigned char *seg = (unsigned char *)al_small_segment(s, p);
   return al_check_end_small(seg, al_class_size[s->cls]) - (size_t)((const unsigned char *)p - seg);
 }
 static void *alloc_locked(size_t n, size_t align, int zero) {
@@ -151,7 +155,7 @@ static span_t *live_header_of(void *p, const char *who) {
   return s;
 }
 
-static void free_locked(void *p) {
+static al_noinline void free_locked(void *p) {
   span_t *s = header_of(p, "free");
   if (!s) return;
   if (al_likely(al_kind(s) == KIND_MINI)) {
@@ -176,19 +180,34 @@ static void *oom(void) {
 
 /* ---- the malloc family -------------------------------------------------- */
 
+/* The fast path: a small request straight to its class (the checked build
+ * goes through alloc_locked, which stamps canaries). */
 AL_API void *al_malloc(size_t n) {
   AL_LOCK();
-  void *p = alloc_locked(n, AL_GRANULE, 0);
+  void *p = !AL_CHECKED && al_likely(n <= AL_SMALL_MAX) ? al_small_alloc(al_class_of(n), 0)
+                                                       : alloc_locked(n, AL_GRANULE, 0);
   if (al_unlikely(!p)) oom();
   AL_UNLOCK();
+  al_debug_heap();
   return p;
 }
 
+/* The fast path: a pointer in the heap whose unit is a MiniPage (one compare
+ * for magic and kind); everything else (large blocks, misuse) out of line. */
 AL_API void al_free(void *p) {
   if (!p) return;
   AL_LOCK();
-  free_locked(p);
+  uintptr_t a = (uintptr_t)p;
+  span_t *s = al_span(al_unit_of(p));
+  if (al_likely(a - al_g.lo < al_g.hi - al_g.lo) &&
+      al_likely((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) == (HEAD_MAGIC | KIND_MINI))) {
+    int err = al_small_free(s, p); /* checks p against the page (off >= 32 included) */
+    if (al_unlikely(err)) al_report(err, p, "free");
+  } else {
+    free_locked(p);
+  }
   AL_UNLOCK();
+  al_debug_heap();
 }
 
 AL_API void *al_calloc(size_t count, size_t size) {
@@ -201,6 +220,7 @@ AL_API void *al_calloc(size_t count, size_t size) {
   void *p = alloc_locked(n, AL_GRANULE, 1);
   if (al_unlikely(!p)) oom();
   AL_UNLOCK();
+  al_debug_heap();
   return p;
 }
 
@@ -250,6 +270,7 @@ AL_API void *al_realloc(void *p, size_t n) {
   }
 out:
   AL_UNLOCK();
+  al_debug_heap();
   return q;
 }
 
@@ -278,6 +299,7 @@ AL_API void *al_memalign(size_t align, size_t n) {
   void *p = alloc_locked(n, align, 0);
   if (!p) oom();
   AL_UNLOCK();
+  al_debug_heap();
   return p;
 }
 
@@ -315,6 +337,7 @@ AL_API size_t al_malloc_usable_size(void *p) {
   span_t *s = live_header_of(p, "malloc_usable_size");
   size_t n = s ? usable_locked(s, p) : 0;
   AL_UNLOCK();
+  al_debug_heap();
   return n;
 }
 

@@ -3,15 +3,18 @@
  * Per class: `cur`, the page malloc takes from, and `partial`, a doubly linked
  * queue of other pages with free segments (taken oldest first).  A page is in
  * exactly one state:
- *   CURRENT  al_g.cur[c] == page (empty only if it is also the spare);
+ *   CURRENT  al_g.cur[c] == page, on no list, any used count (0 only if it
+ *            is al_g.idle, the one current page allowed to be empty);
  *   PARTIAL  0 < used < slots, on the partial queue;
  *   FULL     used == slots, on no list (a free makes it PARTIAL);
- *   SPARE    used == 0, al_g.spare == page, not current, on no list.
- * A page whose last segment is freed becomes the heap's one spare page (it
- * stays current if it was), and the previous spare goes back to the pool,
- * where any class or a large block can reuse it.  A new page is the spare if
- * there is one.  The spare goes back to the pool before the heap would grow,
- * so memory grows only when no free memory can serve the request.  All O(1).
+ *   SPARE    used == 0, in al_g.spare[], not current, on no list.
+ * A page that is not current and whose last segment is freed becomes a spare;
+ * when there are AL_SPARES of them already it goes back to the pool, where any
+ * class or a large block can reuse it.  A current page that empties stays
+ * current as the idle page (the previous idle page, if still empty, goes to
+ * the pool).  A new page is a spare if there is one.  The spares and the idle
+ * page go back to the pool before the heap would grow, so memory grows only
+ * when no free memory can serve the request.  All O(1).
  */
 #include "minipage.h"
 
@@ -38,67 +41,88 @@ static void page_to_pool(span_t *s) {
   al_span_free(s);
 }
 
-/* The spare, if it is still empty, leaves its class (if current there) and is
- * returned for reuse; NULL otherwise. */
-static span_t *spare_take(void) {
-  span_t *s = al_g.spare;
-  al_g.spare = NULL;
-  if (!s || s->used) return NULL;
-  if (al_g.cur[s->cls] == s) al_g.cur[s->cls] = NULL;
+/* The newest spare, or NULL. */
+static span_t *spare_pop(void) {
+  return al_g.nspare ? al_g.spare[--al_g.nspare] : NULL;
+}
+
+/* s (not current, on no list) has just become empty: it joins the spares,
+ * or goes to the pool when there are AL_SPARES of them already. */
+static void page_emptied(span_t *s) {
+  if (al_g.nspare < AL_SPARES) al_g.spare[al_g.nspare++] = s;
+  else page_to_pool(s);
+}
+
+/* Every spare back to the pool; 1 if there was one.  O(AL_SPARES). */
+static int release_spares(void) {
+  int any = al_g.nspare != 0;
+  for (span_t *s; (s = spare_pop()) != NULL;) page_to_pool(s);
+  return any;
+}
+
+/* The idle page leaves its class if it is still empty and current (returned),
+ * else NULL. */
+static span_t *idle_take(void) {
+  span_t *s = al_g.idle;
+  al_g.idle = NULL;
+  if (!s || s->used || al_g.cur[s->cls] != s) return NULL;
+  al_g.cur[s->cls] = NULL;
   return s;
 }
 
-/* s has just become empty (and is on no list): it becomes the spare, and the
- * previous spare, if still empty, goes back to the pool. */
-static void page_emptied(span_t *s) {
-  span_t *old = al_g.spare != s ? spare_take() : NULL;
-  al_g.spare = s;
-  if (old) page_to_pool(old);
-}
-
-int al_spare_release(void) {
-  span_t *s = spare_take();
+/* The idle page back to the pool; 1 if there was one. */
+static int release_idle(void) {
+  span_t *s = idle_take();
   if (s) page_to_pool(s);
   return s != NULL;
 }
 
-/* A page for class c: the spare if there is one (no pool round trip), else
+/* Before the heap grows, the empty pages go back to the pool (the spares,
+ * then the idle page), and the pool is asked again.  O(AL_SPARES). */
+uint32_t al_units_take(uint32_t units, int *fresh) {
+  uint32_t u = al_span_take(units, fresh, 0);
+  if (u == UINT32_MAX && release_spares()) u = al_span_take(units, fresh, 0);
+  if (u == UINT32_MAX && release_idle()) u = al_span_take(units, fresh, 0);
+  return u != UINT32_MAX ? u : al_span_take(units, fresh, 1);
+}
+
+int al_small_on_free_list(span_t *s, const al_block *b) {
+  unsigned n = al_class_slots[s->cls];
+  uintptr_t lo = (uintptr_t)al_section(s), hi = lo + s->bump;
+  for (const al_block *q = s->free; q && n; q = q->next, n--) {
+    if ((uintptr_t)q - lo >= hi - lo) return 0; /* a broken list: stop (validate reports it) */
+    if (q == b) return 1;
+  }
+  return 0;
+}
+
+/* A page for class c: a spare if there is one (no pool round trip), else
  * one unit from the pool. */
 static span_t *page_new(unsigned c) {
-  span_t *s = spare_take();
+  span_t *s = spare_pop();
   uint32_t fresh;
   if (s) {
     al_g.class_pages[s->cls]--;
-    fresh = s->hwm ? 0 : s->head & HEAD_FRESH; /* segments handed out before are dirty */
+    fresh = s->bump ? 0 : s->head & HEAD_FRESH; /* segments handed out before are dirty */
   } else {
     int f;
-    uint32_t u = al_span_take(1, &f);
+    uint32_t u = al_units_take(1, &f);
     if (u == UINT32_MAX) return NULL;
     s = al_span(u);
     fresh = f ? HEAD_FRESH : 0;
   }
-  unsigned n = al_class_slots[c];
   s->head = al_make_head(KIND_MINI, 1, (s->head & HEAD_PREV_FREE) | fresh);
   s->next = s->prev = 0;
   s->cls = (uint8_t)c;
   s->used = 0;
-  s->top = STACK_EMPTY;
-  s->hwm = 0;
-  /* bits >= n are permanently "in use" so they are never handed out */
-  for (unsigned w = 0; w < 4; w++) s->bits[w] = n >= 32 * (w + 1) ? 0 : n <= 32 * w ? ~0u : ~0u << (n - 32 * w);
+  s->bump = 0;
+  s->free = NULL;
   al_g.class_pages[c]++;
   return s;
 }
 
 void *al_small_alloc_slow(unsigned c, int zero) {
-  span_t *s = al_g.cur[c];
-  if (s && s->top != STACK_EMPTY) {
-    /* The free vector named a segment that is in use or never handed out:
-     * something wrote into a freed segment. */
-    al_report(AL_ERR_CORRUPTION, al_section(s) + (size_t)s->top * al_class_size[c],
-              "malloc: a freed block was written to (free vector broken)");
-    s->top = STACK_EMPTY; /* abandon the rest of this page's free vector */
-  }
+  span_t *s;
   uint32_t h = al_g.partial[c];
   if (h) {
     s = al_span(h - 1);
@@ -108,52 +132,66 @@ void *al_small_alloc_slow(unsigned c, int zero) {
     if (!s) return NULL;
   }
   al_g.cur[c] = s;
-  return al_small_alloc(c, zero); /* a partial page has a free vector, a new one fresh segments */
+  void *p = al_small_alloc(c, zero); /* a partial page has a free list, a new one fresh segments */
+  al_debug_page(s);
+  return p;
 }
 
-/* After a free that filled a hole in a FULL page, or emptied a page. */
+/* After a free that filled a hole in a FULL page, or emptied a page that is
+ * not current (the current page is on no list, whatever its state). */
 void al_small_free_slow(span_t *s, unsigned c, unsigned used_before) {
   unsigned slots = al_class_slots[c];
-  int current = s == al_g.cur[c];
-  if (used_before == slots && slots > 1) { /* FULL -> PARTIAL (a current page is on no list) */
-    span_t *cur = al_g.cur[c];
-    if (current) return;
-    if (!cur || cur->used == slots) al_g.cur[c] = s; /* the current page is full: use this one next */
-    else partial_push(c, s);
+  if (s == al_g.cur[c]) { /* the current page is on no list */
+    if (used_before == 1) { /* it emptied: it becomes the idle page, the previous one a spare */
+      span_t *old = idle_take();
+      if (old) page_emptied(old);
+      al_g.idle = s;
+    }
+    al_debug_page(s);
     return;
   }
-  if (!current && used_before != slots) partial_unlink(c, s); /* PARTIAL -> empty */
+  if (used_before == slots && slots > 1) { /* FULL -> PARTIAL */
+    span_t *cur = al_g.cur[c];
+    if (!cur || cur->used == slots) al_g.cur[c] = s; /* the current page is full: use this one next */
+    else partial_push(c, s);
+    al_debug_page(s);
+    return;
+  }
+  if (used_before != slots) partial_unlink(c, s); /* PARTIAL -> empty */
   page_emptied(s);
+  al_debug_page(s);
+}
+
+static int is_spare(const span_t *s) {
+  for (uint32_t i = 0; i < al_g.nspare; i++)
+    if (al_g.spare[i] == s) return 1;
+  return 0;
 }
 
 void al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors) {
   uint32_t u = al_index(s);
   AL_CHECK_OR_RETURN(s->cls < AL_NCLASSES, "MiniPage %u: class %u out of range", u, s->cls);
-  unsigned c = s->cls, n = al_class_slots[c];
+  unsigned c = s->cls, size = al_class_size[c], n = al_class_slots[c];
   AL_CHECK_OR_RETURN(al_size(s) == 1, "MiniPage %u: size %u units", u, al_size(s));
-  AL_CHECK_OR_RETURN(s->hwm <= n && s->used <= s->hwm, "MiniPage %u: used %u, hwm %u, slots %u", u, s->used,
-        s->hwm, n);
-  unsigned inuse = 0;
-  for (unsigned i = 0; i < 128; i++) {
-    int b = (int)((s->bits[i >> 5] >> (i & 31)) & 1);
-    if (i >= n) {
-      AL_CHECK_OR_RETURN(b, "MiniPage %u: bit %u beyond the %u slots is clear", u, i, n);
-    } else if (i >= s->hwm) {
-      AL_CHECK_OR_RETURN(!b, "MiniPage %u: segment %u above hwm %u is marked used", u, i, s->hwm);
-    }
-    else inuse += (unsigned)b;
-  }
-  AL_CHECK_OR_RETURN(inuse == s->used, "MiniPage %u: %u bits set, used says %u", u, inuse, s->used);
+  AL_CHECK_OR_RETURN(s->bump <= al_class_end[c] && s->bump % size == 0 && s->used <= s->bump / size,
+                     "MiniPage %u: used %u, bump %u, class size %u", u, s->used, s->bump, size);
   uint64_t seen[2] = {0, 0};
   unsigned count = 0;
-  for (unsigned i = s->top; i != STACK_EMPTY; i = al_section(s)[(size_t)i * al_class_size[c]]) {
-    AL_CHECK_OR_RETURN(i < s->hwm, "MiniPage %u: free vector holds %u >= hwm %u", u, i, s->hwm);
-    AL_CHECK_OR_RETURN(!((s->bits[i >> 5] >> (i & 31)) & 1), "MiniPage %u: free vector holds used segment %u", u, i);
-    AL_CHECK_OR_RETURN(!((seen[i >> 6] >> (i & 63)) & 1), "MiniPage %u: free vector loops at %u", u, i);
+  uintptr_t lo = (uintptr_t)al_section(s);
+  for (const al_block *q = s->free; q; q = q->next) {
+    uintptr_t off = (uintptr_t)q - lo;
+    AL_CHECK_OR_RETURN(off < s->bump && off % size == 0, "MiniPage %u: free list holds offset %zu (bump %u)", u,
+                       (size_t)off, s->bump);
+    unsigned i = (unsigned)(off / size);
+    AL_CHECK_OR_RETURN(!((seen[i >> 6] >> (i & 63)) & 1), "MiniPage %u: free list loops at segment %u", u, i);
+    AL_CHECK_OR_RETURN(q->key == al_g.key, "MiniPage %u: freed segment %u lost its mark", u, i);
     seen[i >> 6] |= 1ull << (i & 63);
     count++;
   }
-  AL_CHECK_OR_RETURN(count == (unsigned)(s->hwm - s->used), "MiniPage %u: free vector has %u entries, expected %u", u, count,
-        s->hwm - s->used);
-  AL_CHECK_OR_RETURN(s->used > 0 || s == al_g.spare, "MiniPage %u: empty but not the spare (class %u)", u, c);
+  AL_CHECK_OR_RETURN(count + s->used == s->bump / size, "MiniPage %u: free list has %u entries, expected %u", u,
+                     count, s->bump / size - s->used);
+  AL_CHECK_OR_RETURN(s->used > 0 || is_spare(s) || (s == al_g.cur[c] && s == al_g.idle),
+                     "MiniPage %u: empty, neither the idle current page nor a spare (class %u)", u, c);
+  AL_CHECK_OR_RETURN(!is_spare(s) || (s->used == 0 && s != al_g.cur[c]), "MiniPage %u: a spare in use or current", u);
+  (void)n;
 }

@@ -160,6 +160,7 @@ static void set_end(uint32_t e) {
  * header.  Returns its first unit, or NONE if not even one unit fits. */
 static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
   uintptr_t start = grid_start(lo);
+  if (!al_g.key) al_g.key = ((uintptr_t)start * (uintptr_t)0x9E3779B97F4A7C15ull) | 1; /* any nonzero word */
   al_g.heap_bytes += hi - lo;
   al_g.grow_count++;
   if (start + AL_UNIT + AL_HDR > hi) return NONE;
@@ -241,7 +242,7 @@ static al_noinline uint32_t grow(uint32_t units) {
 }
 
 /* ---- the pool's interface ------------------------------------------- */
-uint32_t al_span_take(uint32_t units, int *fresh) {
+uint32_t al_span_take(uint32_t units, int *fresh, int may_grow) {
   uint32_t u;
   unsigned b = bin_of(units);
   uint32_t h = al_g.bins[b];
@@ -255,10 +256,8 @@ uint32_t al_span_take(uint32_t units, int *fresh) {
       u = al_g.bins[fb] - 1;
       if (al_unlikely(!free_span_ok(u, al_size(al_span(u))))) goto corrupt;
       bin_remove(u, al_size(al_span(u)));
-    } else if (al_spare_release()) {
-      return al_span_take(units, fresh); /* the released page may fit now */
     } else {
-      u = grow(units);
+      u = may_grow ? grow(units) : NONE;
       if (u == NONE) return NONE;
     }
   }

@@ -1,0 +1,175 @@
+/* The heap check and the heap map: a walk over every span (O(heap)), each
+ * invariant stated where the walk can see it.  Tests and debugging only. */
+#include "internal.h"
+
+/* ---- heap walk ------------------------------------------------------------ */
+typedef void (*visit_fn)(void *arg, span_t *s, uint32_t u);
+
+/* Visit every span, END headers included; returns the number of problems in
+ * the structure itself (a walk that cannot go on stops). */
+static int walk(visit_fn visit, void *arg, al_check_fn report, void *ctx) {
+  int count = 0, *errors = &count;
+  if (!al_g.end) return 0;
+  uint32_t u = al_g.first_seg;
+  for (unsigned segments = 0; segments < 1u << 20; segments++) {
+    unsigned prev_free = 0;
+    for (;;) {
+      span_t *s = al_span(u);
+      unsigned kind = al_kind(s);
+      if ((s->head & HEAD_MAGIC_MASK) != HEAD_MAGIC || kind == KIND_NONE || kind > KIND_END) {
+        AL_CHECK(0, "unit %u: not a span header (%08x)", u, s->head);
+        return count;
+      }
+      AL_CHECK(((s->head & HEAD_PREV_FREE) != 0) == prev_free, "unit %u: PREV_FREE is %d, the span before is %sfree",
+            u, (s->head & HEAD_PREV_FREE) != 0, prev_free ? "" : "not ");
+      if (visit) visit(arg, s, u);
+      if (kind == KIND_END) break;
+      uint32_t size = al_size(s);
+      if (size == 0 || size > al_g.end - u) {
+        AL_CHECK(0, "unit %u: size %u runs past the heap end %u", u, size, al_g.end);
+        return count;
+      }
+      if (kind == KIND_FREE) {
+        AL_CHECK(!prev_free, "unit %u: two free spans side by side", u);
+        AL_CHECK(((uint32_t *)al_span(u + size))[-1] == size, "unit %u: footer %u, size %u", u,
+              ((uint32_t *)al_span(u + size))[-1], size);
+      }
+      prev_free = kind == KIND_FREE;
+      u += size;
+    }
+    span_t *end = al_span(u);
+    if (!end->next) {
+      AL_CHECK(u == al_g.end, "the last segment ends at unit %u, not %u", u, al_g.end);
+      return count;
+    }
+    u = end->next - 1;
+  }
+  return count + 1;
+}
+
+typedef struct {
+  al_check_fn report;
+  void *ctx;
+  int errors;
+  size_t free_spans, free_units, large_blocks, large_units, in_use, partial;
+  size_t pages[AL_NCLASSES], used[AL_NCLASSES];
+} tally_t;
+
+static void tally(void *arg, span_t *s, uint32_t u) {
+  tally_t *t = arg;
+  al_check_fn report = t->report;
+  void *ctx = t->ctx;
+  int *errors = &t->errors;
+  switch (al_kind(s)) {
+  case KIND_FREE:
+    t->free_spans++;
+    t->free_units += al_size(s);
+    break;
+  case KIND_LARGE:
+    AL_CHECK(s->next >= AL_HDR && s->next < AL_UNIT, "large block %u: data offset %u", u, s->next);
+    AL_CHECK((uint32_t)((size_t)al_size(s) * AL_UNIT - s->next - s->prev) <= AL_UNIT,
+          "large block %u: asked %u bytes (mod 2^32), holds %zu", u, s->prev, (size_t)al_size(s) * AL_UNIT - s->next);
+    t->large_blocks++;
+    t->large_units += al_size(s);
+    t->in_use += (size_t)al_size(s) * AL_UNIT - s->next;
+    break;
+  case KIND_MINI:
+    al_minipage_check(s, report, ctx, errors);
+    if (s->cls < AL_NCLASSES) {
+      t->pages[s->cls]++;
+      t->used[s->cls] += s->used;
+      t->in_use += (size_t)s->used * al_class_size[s->cls];
+      if (s != al_g.cur[s->cls] && s->used > 0 && s->used < al_class_slots[s->cls]) t->partial++;
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+int alligator_validate(al_check_fn report, void *ctx) {
+  AL_LOCK();
+  tally_t t;
+  memset(&t, 0, sizeof t);
+  t.report = report;
+  t.ctx = ctx;
+  int count = walk(tally, &t, report, ctx) + t.errors, *errors = &count;
+  al_span_check(report, ctx, errors);
+  AL_CHECK(t.free_spans == al_g.free_spans, "walk found %zu free spans, bins say %zu", t.free_spans, al_g.free_spans);
+  AL_CHECK(t.free_units == al_g.free_span_units, "walk found %zu free units, bins say %zu", t.free_units,
+        al_g.free_span_units);
+  AL_CHECK(t.large_blocks == al_g.large_blocks && t.large_units == al_g.large_units,
+        "walk found %zu large blocks of %zu units, counters say %zu of %zu", t.large_blocks, t.large_units,
+        al_g.large_blocks, al_g.large_units);
+  AL_CHECK(t.in_use == al_g.in_use_bytes, "walk found %zu bytes in use, counter says %zu", t.in_use,
+        al_g.in_use_bytes);
+  size_t partial = 0;
+  for (unsigned c = 0; c < AL_NCLASSES; c++) {
+    AL_CHECK(t.pages[c] == al_g.class_pages[c] && t.used[c] == al_g.class_used[c],
+          "class %u: walk found %zu pages, %zu used; counters say %zu, %zu", c, t.pages[c], t.used[c],
+          al_g.class_pages[c], al_g.class_used[c]);
+    span_t *cur = al_g.cur[c];
+    AL_CHECK(!cur || (al_kind(cur) == KIND_MINI && cur->cls == c), "class %u: current page is not a class %u MiniPage", c, c);
+    uint32_t prev = 0, limit = 1u << 22;
+    for (uint32_t h = al_g.partial[c]; h && limit; h = al_span(h - 1)->next, limit--) {
+      span_t *s = al_span(h - 1);
+      AL_CHECK(al_kind(s) == KIND_MINI && s->cls == c && s->used > 0 && s->used < al_class_slots[c] && s != cur,
+            "class %u: partial list holds unit %u (kind %u, class %u, used %u)", c, h - 1, al_kind(s), s->cls,
+            s->used);
+      AL_CHECK(s->prev == prev, "class %u: partial list back link broken at unit %u", c, h - 1);
+      prev = h;
+      partial++;
+    }
+    AL_CHECK(al_g.partial_tail[c] == prev, "class %u: partial queue tail is %u, its last page %u", c,
+          al_g.partial_tail[c], prev);
+  }
+  AL_CHECK(partial == t.partial, "partial lists hold %zu pages, %zu pages are partially used", partial, t.partial);
+  AL_CHECK(al_g.peak_in_use_bytes >= al_g.in_use_bytes, "peak %zu below in use %zu", al_g.peak_in_use_bytes,
+        al_g.in_use_bytes);
+  AL_UNLOCK();
+  return count;
+}
+
+typedef struct {
+  alligator_span_info *out;
+  size_t max, n;
+} map_t;
+
+static void map_visit(void *arg, span_t *s, uint32_t u) {
+  map_t *m = arg;
+  (void)u;
+  if (m->n < m->max) {
+    alligator_span_info *e = &m->out[m->n];
+    e->address = (size_t)(uintptr_t)s;
+    e->kind = al_kind(s);
+    e->bytes = e->kind == KIND_END ? AL_HDR : (size_t)al_size(s) * AL_UNIT;
+    e->cls = e->kind == KIND_MINI ? s->cls : 0;
+    e->used = e->kind == KIND_MINI ? s->used : 0;
+    e->slots = e->kind == KIND_MINI ? al_class_slots[s->cls % AL_NCLASSES] : 0;
+  }
+  m->n++;
+}
+
+size_t alligator_heap_map(alligator_span_info *out, size_t max) {
+  map_t m = {out, max, 0};
+  AL_LOCK();
+  walk(map_visit, &m, NULL, NULL);
+  AL_UNLOCK();
+  return m.n;
+}
+
+
+/* ---- debug levels 2 and 3 ------------------------------------------------ */
+static void debug_fail(void *ctx, const char *message) {
+  al_report(AL_ERR_CORRUPTION, ctx, message);
+}
+
+void al_debug_page_check(span_t *s) {
+  int errors = 0;
+  if (al_kind(s) != KIND_MINI) return; /* it went back to the pool */
+  al_minipage_check(s, debug_fail, s, &errors);
+}
+
+void al_debug_heap_check(void) {
+  alligator_validate(debug_fail, NULL);
+}
