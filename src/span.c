@@ -60,19 +60,25 @@ static void bin_insert(uint32_t u, uint32_t units) {
   al_g.free_spans++;
 }
 
-static void bin_remove(uint32_t u, uint32_t units) {
+/* Unlink span u (n units) from bin b; ps / xs are its list neighbours
+ * (NULL: none, and ps NULL means u heads the bin). */
+al_inline void bin_unlink(uint32_t u, uint32_t n, unsigned b, span_t *ps, span_t *xs) {
   span_t *s = al_span(u);
-  unsigned b = bin_of(units);
-  al_assert(al_kind(s) == KIND_FREE && al_size(s) == units);
-  if (s->prev) al_span(s->prev - 1)->next = s->next;
+  al_assert(al_kind(s) == KIND_FREE && al_size(s) == n);
+  if (ps) ps->next = s->next;
   else al_g.bins[b] = s->next;
-  if (s->next) al_span(s->next - 1)->prev = s->prev;
+  if (xs) xs->prev = s->prev;
   if (!al_g.bins[b]) {
     al_g.bin_bits[b >> 5] &= ~(1u << (b & 31));
     if (!al_g.bin_bits[b >> 5]) al_g.bin_summary &= ~(1u << (b >> 5));
   }
-  al_g.free_span_units -= units;
+  al_g.free_span_units -= n;
   al_g.free_spans--;
+}
+
+static void bin_remove(uint32_t u, uint32_t units) {
+  span_t *s = al_span(u);
+  bin_unlink(u, units, bin_of(units), s->prev ? al_span(s->prev - 1) : NULL, s->next ? al_span(s->next - 1) : NULL);
 }
 
 /* ---- trusting a free span ------------------------------------------------ */
@@ -85,14 +91,36 @@ static void bin_remove(uint32_t u, uint32_t units) {
  * (the neighbours point back at it; the list head is its size's bin).
  * Cost: about 10 loads per pool operation (large blocks, new or emptied
  * MiniPages), none on the small-block fast paths. */
-static int free_span_ok(uint32_t u, uint32_t n) {
+/* The checks for span u of n units in bin b; on success *ps / *xs are its
+ * list neighbours (NULL: none), which the unlink then reuses. */
+al_inline int span_trusted(uint32_t u, uint32_t n, unsigned b, span_t **ps, span_t **xs) {
   if (u >= al_g.end || n == 0 || n > al_g.end - u) return 0;
   span_t *s = al_span(u), *next = al_span(u + n);
   if ((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) != (HEAD_MAGIC | KIND_FREE) || al_size(s) != n) return 0;
   if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
   uint32_t p = s->prev, x = s->next;
-  if (p ? p - 1 >= al_g.end || al_span(p - 1)->next != u + 1 : al_g.bins[bin_of(n)] != u + 1) return 0;
-  return !x || (x - 1 < al_g.end && al_span(x - 1)->prev == u + 1);
+  *ps = *xs = NULL;
+  if (p) {
+    if (p - 1 >= al_g.end || (*ps = al_span(p - 1))->next != u + 1) return 0;
+  } else if (al_g.bins[b] != u + 1) {
+    return 0;
+  }
+  return !x || (x - 1 < al_g.end && (*xs = al_span(x - 1))->prev == u + 1);
+}
+
+static int free_span_ok(uint32_t u, uint32_t n) {
+  span_t *ps, *xs;
+  return span_trusted(u, n, bin_of(n), &ps, &xs);
+}
+
+/* Check free span u (n units) and take it out of its bin, in one pass over
+ * its links.  0 (nothing changed) when its metadata does not hold. */
+static int bin_take(uint32_t u, uint32_t n) {
+  unsigned b = bin_of(n);
+  span_t *ps, *xs;
+  if (al_unlikely(!span_trusted(u, n, b, &ps, &xs))) return 0;
+  bin_unlink(u, n, b, ps, xs);
+  return 1;
 }
 
 /* Report the corruption found at p (glibc's words for it); the operation
@@ -248,14 +276,12 @@ uint32_t al_span_take(uint32_t units, int *fresh, int may_grow) {
   uint32_t h = al_g.bins[b];
   if (h && al_size(al_span(h - 1)) >= units) {
     u = h - 1;                       /* an exact-bin span that fits: best fit */
-    if (al_unlikely(!free_span_ok(u, al_size(al_span(u))))) goto corrupt;
-    bin_remove(u, al_size(al_span(u)));
+    if (al_unlikely(!bin_take(u, al_size(al_span(u))))) goto corrupt;
   } else {
     int fb = bin_find(bin_fitting(units));
     if (fb >= 0) {
       u = al_g.bins[fb] - 1;
-      if (al_unlikely(!free_span_ok(u, al_size(al_span(u))))) goto corrupt;
-      bin_remove(u, al_size(al_span(u)));
+      if (al_unlikely(!bin_take(u, al_size(al_span(u))))) goto corrupt;
     } else {
       u = may_grow ? grow(units) : NONE;
       if (u == NONE) return NONE;
@@ -275,20 +301,18 @@ void al_span_give(uint32_t u, uint32_t units) {
   span_t *r = al_span(u + units);
   if (al_kind(r) == KIND_FREE) {
     uint32_t rn = al_size(r);
-    if (al_unlikely(!free_span_ok(u + units, rn))) {
+    if (al_unlikely(!bin_take(u + units, rn))) {
       pool_corrupt(al_section(r), CORRUPT_FREE);
       return;
     }
-    bin_remove(u + units, rn);
     units += rn;
   }
   if (s->head & HEAD_PREV_FREE) {
     uint32_t ln = ((uint32_t *)s)[-1];
-    if (al_unlikely(ln > u || !free_span_ok(u - ln, ln))) {
+    if (al_unlikely(ln > u || !bin_take(u - ln, ln))) {
       pool_corrupt(al_section(s), CORRUPT_PREV);
       return;
     }
-    bin_remove(u - ln, ln);
     u -= ln;
     units += ln;
   }
