@@ -7,6 +7,7 @@
  *   Module.alligator.stats()    -> numbers (O(size classes), cheap per frame)
  *   Module.alligator.validate() -> number of heap problems (walks the heap)
  *   Module.alligator.heapMap()  -> one entry per span, in address order
+ *   Module.alligator.geometry() -> unit, header and section bytes, class sizes
  *
  * The C side (port/stats_js.c) exports alligator_stats_js and friends, which
  * fill a static buffer, so reading statistics allocates nothing.
@@ -22,17 +23,27 @@ var AlligatorLibrary = {
     KINDS: ['none', 'free', 'large', 'minipage', 'end'],
     layout: null,
 
-    // Names, offsets, class count and unit size from port/stats_js.c (once).
+    // Names, offsets, class count and unit geometry from port/stats_js.c (once).
     readLayout: function() {
       var q = _alligator_stats_layout_js() >> 2, u32 = HEAPU32, L = {
-        count: u32[q], classes: u32[q + 1], unit: u32[q + 2], classSize: u32[q + 3], classSlots: u32[q + 4],
-        classPages: u32[q + 5], classUsed: u32[q + 6], fragmentation: u32[q + 7], fields: [] };
+        count: u32[q], classes: u32[q + 1], unit: u32[q + 2], header: u32[q + 3], classSize: u32[q + 4],
+        classSlots: u32[q + 5], classPages: u32[q + 6], classUsed: u32[q + 7], fragmentation: u32[q + 8],
+        fields: [] };
       for (var i = 0; i < L.count; i++) {
-        var name = '', c = u32[q + 8 + 2 * i];
+        var name = '', c = u32[q + 9 + 2 * i];
         while (HEAPU8[c]) name += String.fromCharCode(HEAPU8[c++]);
-        L.fields.push({ name: name, offset: u32[q + 9 + 2 * i] });
+        L.fields.push({ name: name, offset: u32[q + 10 + 2 * i] });
       }
       return L;
+    },
+
+    // The heap's shape, for drawing it: bytes per unit (one MiniPage), its
+    // header and section, and the size classes (ascending).  Constant.
+    geometry: function() {
+      var classes = Alligator.stats().classes, L = Alligator.layout, sizes = [];
+      for (var c = 0; c < classes.length; c++) sizes.push(classes[c].size);
+      return { unitBytes: L.unit, headerBytes: L.header, sectionBytes: L.unit - L.header, classes: L.classes,
+               classSizes: sizes, smallestClass: sizes[0], largestClass: sizes[L.classes - 1] };
     },
 
     stats: function() {

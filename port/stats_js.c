@@ -10,14 +10,15 @@
 #include "../src/internal.h"
 
 /* Where js/library_alligator.js finds each statistic: the names and byte
- * offsets of ALLIGATOR_STATS_FIELDS, the class arrays and the unit size, so
- * that no field order, class count or geometry is written in JS. */
+ * offsets of ALLIGATOR_STATS_FIELDS, the class arrays and the unit geometry
+ * (unit = header + section), so that no field order, class count or geometry
+ * is written in JS. */
 #define JS_FIELD_(c, js) {#js, offsetof(alligator_stats_t, c)},
 static const struct {
-  uint32_t count, classes, unit, class_size, class_slots, class_pages, class_used, fragmentation;
+  uint32_t count, classes, unit, header, class_size, class_slots, class_pages, class_used, fragmentation;
   struct { const char *name; uint32_t offset; } field[0 ALLIGATOR_STATS_FIELDS(AL_CLASS_COUNT_)];
 } layout = {
-  0 ALLIGATOR_STATS_FIELDS(AL_CLASS_COUNT_), AL_NCLASSES, AL_UNIT,
+  0 ALLIGATOR_STATS_FIELDS(AL_CLASS_COUNT_), AL_NCLASSES, AL_UNIT, AL_HDR,
   offsetof(alligator_stats_t, class_size), offsetof(alligator_stats_t, class_slots),
   offsetof(alligator_stats_t, class_pages), offsetof(alligator_stats_t, class_used),
   offsetof(alligator_stats_t, fragmentation),

@@ -160,6 +160,22 @@ for (const route of ['api-port', 'api-make']) {
       }
     });
 
+    it('alligator.geometry() is the heap the map shows: units, header, classes', () => {
+      const g = m.alligator.geometry(), s = m.alligator.stats();
+      assert.strictEqual(g.classes, s.classes.length);
+      assert.deepStrictEqual(g.classSizes, s.classes.map((c) => c.size));
+      assert.deepStrictEqual([g.smallestClass, g.largestClass], [g.classSizes[0], g.classSizes[g.classes - 1]]);
+      assert.strictEqual(g.headerBytes + g.sectionBytes, g.unitBytes);
+      assert.ok(g.largestClass <= g.sectionBytes, 'the largest class fits a section');
+      const p = m._malloc(g.smallestClass);
+      const spans = m.alligator.heapMap(), pages = spans.filter((e) => e.kind === 'minipage');
+      assert.ok(pages.length > 0);
+      for (const e of pages) assert.strictEqual(e.bytes, g.unitBytes, `MiniPage at ${e.address}`);
+      const home = pages.find((e) => e.address <= p && p < e.address + e.bytes);
+      assert.ok(home && p - home.address >= g.headerBytes, `segment ${p} lies past its MiniPage's ${g.headerBytes} B header`);
+      m._free(p);
+    });
+
     it('requests that cannot be met return NULL with ENOMEM and count as out-of-memory', () => {
       const before = m.alligator.stats().oomCount;
       for (const n of [0xFFFFFFF0, 0xF0000000, 0x80000001]) {

@@ -108,7 +108,7 @@ describe('heap page in Chromium (demo/web)', function () {
     assert.strictEqual(num(dom.exact.requestedBytes), mod.requested, 'requested bytes');
     assert.strictEqual(dom.cards.fragmentation, (s.fragmentation * 100).toFixed(1) + ' %', 'fragmentation');
     assert.deepStrictEqual(dom.greyed, [], 'cards greyed out as "Alligator only" in the Alligator build');
-    assert.strictEqual(dom.classes.length, s.classes.length);
+    assert.strictEqual(dom.classes.length, s.classes.length, 'class table rows vs Module.alligator.stats().classes');
     s.classes.forEach((k, i) => {
       const row = dom.classes[i];
       assert.strictEqual(row.size, k.size >= 1024 ? `${k.size / 1024} KiB` : `${k.size} B`, `class ${i} size`);
@@ -128,6 +128,23 @@ describe('heap page in Chromium (demo/web)', function () {
   it('loads the Alligator build and shows its stats', async function () {
     assert.ok(await page.evaluate(() => !!window.demo.module.alligator), 'no Module.alligator');
     await checkAlligatorPage();
+  });
+
+  it('takes the class count and unit geometry from the module (Module.alligator.geometry())', async function () {
+    const { geo, s } = await page.evaluate(() => ({ geo: window.demo.module.alligator.geometry(), s: window.demo.module.alligator.stats() }));
+    const label = (v) => (v >= 1024 && v % 1024 === 0 ? `${v / 1024} KiB` : `${v} B`);
+    assert.strictEqual(geo.classes, s.classes.length);
+    assert.deepStrictEqual(geo.classSizes, s.classes.map((k) => k.size));
+    assert.strictEqual(geo.smallestClass, s.classes[0].size);
+    assert.strictEqual(geo.largestClass, s.classes[s.classes.length - 1].size);
+    assert.strictEqual(geo.headerBytes + geo.sectionBytes, geo.unitBytes);
+    assert.ok(geo.largestClass <= geo.sectionBytes && geo.headerBytes > 0 && geo.headerBytes % 16 === 0, JSON.stringify(geo));
+    assert.strictEqual(await page.$$eval('#classes tbody tr', (trs) => trs.length), s.classes.length, 'class table rows');
+    assert.strictEqual(await page.$$eval('#map-legend .lg-item:first-child .ramp i', (is) => is.length), s.classes.length, 'legend swatches');
+    assert.strictEqual(await page.textContent('#class-hint'),
+      `MiniPages of ${geo.unitBytes} B: ${label(geo.headerBytes)} header + ${label(geo.sectionBytes)} of segments`);
+    assert.match(await page.textContent('#map-legend'), new RegExp(`MiniPage by class: ${label(geo.smallestClass)} \u2192 ${label(geo.largestClass)}`));
+    assert.strictEqual(await page.textContent('#source'), `from Module.alligator.stats(), O(${s.classes.length}) per frame`);
   });
 
   WORKLOADS.forEach((name, i) => {
@@ -161,7 +178,7 @@ describe('heap page in Chromium (demo/web)', function () {
       const px = g.getImageData(0, 0, c.width, c.height).data;
       let colored = 0;
       for (let i = 0; i < px.length; i += 4) if (px[i] + px[i + 1] + px[i + 2] > 120) colored++;
-      return { cells: Number(c.dataset.cells), large: Number(c.dataset.large), colored, visible: !c.hidden && c.width > 0 };
+      return { cells: Number(c.dataset.cells), units: Number(c.dataset.units), large: Number(c.dataset.large), colored, visible: !c.hidden && c.width > 0 };
     });
     const map = await page.evaluate(() => window.demo.module.alligator.heapMap());
     const minipages = map.filter((e) => e.kind === 'minipage').length;
@@ -170,6 +187,14 @@ describe('heap page in Chromium (demo/web)', function () {
     assert.strictEqual(drawn.cells, minipages, 'cells drawn vs MiniPages in heapMap()');
     assert.ok(drawn.colored > minipages, `only ${drawn.colored} colored pixels`);
     assert.match(await page.textContent('#map-summary'), new RegExp(`^${minipages.toLocaleString("en-US")} MiniPages? `));
+    // the unit size on the page is C's: a MiniPage span in heapMap() is one unit
+    const geo = await page.evaluate(() => window.demo.module.alligator.geometry());
+    assert.deepStrictEqual([...new Set(map.filter((e) => e.kind === 'minipage').map((e) => e.bytes))], [geo.unitBytes],
+      'MiniPage spans in heapMap() vs geometry().unitBytes');
+    const unitsShown = (await page.textContent('#map-summary')).match(/([0-9,]+) units of ([0-9,]+) B/);
+    assert.ok(unitsShown, 'no "N units of B" in the map summary');
+    assert.strictEqual(num(unitsShown[2]), geo.unitBytes, 'unit size in the map summary');
+    assert.strictEqual(num(unitsShown[1]), drawn.units, 'units in the map summary vs cells laid out');
     // the detailed map: redrawn after a step
     await page.click('label:has(#live-map)');
     assert.ok(await page.isChecked('#live-map'));

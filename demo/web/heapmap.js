@@ -1,15 +1,20 @@
 // The heap map: Module.alligator.heapMap() drawn on a canvas in address
-// order, one cell per 2080-byte unit.  A MiniPage is one cell, its hue the
-// size class, its lightness the fill; a large block and a free span are runs
-// of cells drawn as one bar; a segment end is a red tick.
+// order, one cell per unit (Module.alligator.geometry().unitBytes).  A
+// MiniPage is one cell, its hue the size class, its lightness the fill; a
+// large block and a free span are runs of cells drawn as one bar; a segment
+// end is a red tick.  The geometry comes from the Alligator module: call
+// setHeapGeometry(Module.alligator.geometry()) before drawing.
 'use strict';
 (function (global) {
-  const UNIT = 2080;
-  const CLASSES = 21;
+  let geometry = null;
   const BG = '#0b1117';
+  function geom() {
+    if (!geometry) throw new Error('heapmap.js: setHeapGeometry(Module.alligator.geometry()) first');
+    return geometry;
+  }
 
   function classColor(cls, fill) {
-    const hue = 195 - (cls * 180) / (CLASSES - 1); // cyan (16 B) .. green .. yellow .. red (2 KiB)
+    const hue = 195 - (cls * 180) / Math.max(1, geom().classes - 1); // cyan (smallest) .. green .. yellow .. red (largest)
     const light = 20 + 46 * Math.max(0, Math.min(1, fill));
     const sat = 55 + 30 * Math.max(0, Math.min(1, fill));
     return `hsl(${hue.toFixed(1)} ${sat.toFixed(0)}% ${light.toFixed(1)}%)`;
@@ -50,6 +55,7 @@
 
     draw() {
       const spans = this.spans || [];
+      const UNIT = spans.length ? geom().unitBytes : 1;
       let units = 0;
       for (const s of spans) if (s.kind !== 'end') units += Math.max(1, Math.round(s.bytes / UNIT));
       const { cell, cols } = this.layout(Math.max(units, 1));
@@ -143,7 +149,7 @@
         const size = global.classSize ? global.classSize(s.cls) : '';
         text = `<b>MiniPage</b> ${addr}<br>class ${s.cls}${size ? ` (${size} B segments)` : ''}<br>${s.used} / ${s.slots} used`;
       } else {
-        text = `<b>${s.kind === 'large' ? 'Large block' : 'Free span'}</b> ${addr}<br>${Math.round(s.bytes / UNIT)} units, ${s.bytes.toLocaleString('en-US')} B`;
+        text = `<b>${s.kind === 'large' ? 'Large block' : 'Free span'}</b> ${addr}<br>${Math.round(s.bytes / geom().unitBytes)} units, ${s.bytes.toLocaleString('en-US')} B`;
       }
       this.tip.innerHTML = text;
       this.tip.hidden = false;
@@ -157,5 +163,6 @@
 
   global.HeapMap = HeapMap;
   global.classColor = classColor;
+  global.setHeapGeometry = (g) => { geometry = g; };
   global.HEAP_COLORS = { LARGE, FREE, BG };
 })(window);

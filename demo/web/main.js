@@ -1,6 +1,8 @@
 // The heap page: loads the workload app (demo/web/app.c) built with
 // Alligator, dlmalloc or emmalloc, runs its workloads and shows the heap.
-// Per-frame numbers come from Module.alligator.stats() (O(21)); the heap map
+// Per-frame numbers come from Module.alligator.stats() (O(size classes)); the
+// class table, the map legend and the texts about units are built from
+// Module.alligator.geometry() once the Alligator build is loaded; the heap map
 // walks the heap (Module.alligator.heapMap()) only on demand or when the
 // detailed map is turned on.  The peers have no Module.alligator: their
 // numbers come from the app's sbrk and mallinfo() exports.
@@ -56,6 +58,7 @@
   let cur = null;
   let running = false;
   let mapDirty = true;
+  let geo = null;    // Module.alligator.geometry(), from the first Alligator build loaded
 
   function readStats(inst) {
     const m = inst.module;
@@ -131,7 +134,7 @@
   const rowEls = [];
   function buildTable() {
     const tbody = $('#classes tbody');
-    for (let c = 0; c < 21; c++) {
+    for (let c = 0; c < geo.classes; c++) {
       const tr = document.createElement('tr');
       tr.dataset.class = String(c);
       tr.innerHTML = `<td class="cls"><i class="sw"></i><span data-col="size"></span></td><td data-col="pages"></td>` +
@@ -156,7 +159,7 @@
       setText($('#class-hint'), 'from mallinfo(), which walks the heap');
       return;
     }
-    setText($('#class-hint'), 'MiniPages of 2080 B: 32 B header + 2 KiB of segments');
+    setText($('#class-hint'), `MiniPages of ${geo.unitBytes} B: ${sizeLabel(geo.headerBytes)} header + ${sizeLabel(geo.sectionBytes)} of segments`);
     let pages = 0, used = 0, total = 0, waste = 0;
     s.classes.forEach((k, c) => {
       const r = rowEls[c], tot = k.pages * k.slots, fill = tot ? k.used / tot : 0;
@@ -204,11 +207,11 @@
   let map;
   function buildMapLegend() {
     let sw = '';
-    for (let c = 0; c < 21; c++) sw += `<i style="background:${window.classColor(c, 0.85)}"></i>`;
+    for (let c = 0; c < geo.classes; c++) sw += `<i style="background:${window.classColor(c, 0.85)}"></i>`;
     let fills = '';
     for (const f of [0.1, 0.4, 0.7, 1]) fills += `<i style="background:${window.classColor(6, f)}"></i>`;
     $('#map-legend').innerHTML =
-      `<span class="lg-item"><span class="ramp">${sw}</span>MiniPage by class: 16 B &rarr; 2 KiB</span>` +
+      `<span class="lg-item"><span class="ramp">${sw}</span>MiniPage by class: ${sizeLabel(geo.smallestClass)} &rarr; ${sizeLabel(geo.largestClass)}</span>` +
       `<span class="lg-item"><span class="ramp">${fills}</span>fill: few &rarr; all segments used</span>` +
       `<span class="lg-item"><i class="box" style="background:${window.HEAP_COLORS.LARGE}"></i>large block</span>` +
       `<span class="lg-item"><i class="box hatch"></i>free span</span>` +
@@ -232,7 +235,7 @@
     const k = map.set(spans);
     const n = (v, one, many) => `${int(v)} ${v === 1 ? one : many}`;
     $('#map-summary').textContent = `${n(k.minipage, 'MiniPage', 'MiniPages')} \u00b7 ${n(k.large, 'large block', 'large blocks')} \u00b7 ` +
-      `${n(k.free, 'free span', 'free spans')} \u00b7 ${int(map.units)} units of 2080 B (${bytes(map.units * 2080)}) \u00b7 ` +
+      `${n(k.free, 'free span', 'free spans')} \u00b7 ${int(map.units)} units of ${geo.unitBytes} B (${bytes(map.units * geo.unitBytes)}) \u00b7 ` +
       `walked in ${ms.toFixed(1)} ms at step ${int(cur.steps)}`;
     mapDirty = false;
   }
@@ -307,9 +310,15 @@
     if (!insts[kind]) insts[kind] = { kind, module: await instantiate(kind), steps: 0, ops: 0, lastMs: null, peak: 0, samples: [] };
     cur = insts[kind];
     const isAlligator = !!cur.module.alligator;
+    if (isAlligator && !geo) {
+      geo = cur.module.alligator.geometry();
+      window.setHeapGeometry(geo);
+      buildTable();
+      buildMapLegend();
+    }
     setText($('#alloc-name'), APPS[kind].label);
     $('#alloc-name').dataset.kind = kind;
-    setText($('#source'), isAlligator ? 'from Module.alligator.stats(), O(21) per frame'
+    setText($('#source'), isAlligator ? `from Module.alligator.stats(), O(${geo.classes}) per frame`
       : 'from the app: sbrk(0) and mallinfo() (no Module.alligator)');
     chart.samples = cur.samples.slice();
     chart.draw();
@@ -412,9 +421,7 @@
 
   function init() {
     buildCards();
-    buildTable();
     buildLegend();
-    buildMapLegend();
     chart = new window.TimeChart($('#chart'), SERIES, { capacity: 300 });
     map = new window.HeapMap($('#heapmap'), $('#map-tip'));
     cmpChart = new window.TimeChart($('#cmp-chart'), CMP_SERIES, { capacity: 2, footerText: () => 'heap size (sbrk) during the run' });
