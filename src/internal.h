@@ -28,7 +28,11 @@
 #define al_likely(x)   __builtin_expect(!!(x), 1)
 #define al_unlikely(x) __builtin_expect(!!(x), 0)
 #define al_noinline    __attribute__((noinline))
+#if defined(__OPTIMIZE_SIZE__)
+#define al_inline      static inline /* -Os/-Oz: the compiler decides (one copy of each fast path) */
+#else
 #define al_inline      static inline __attribute__((always_inline))
+#endif
 #else
 #define al_likely(x)   (x)
 #define al_unlikely(x) (x)
@@ -212,6 +216,14 @@ al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_
 uint32_t al_span_take(uint32_t units, int *fresh, int may_grow);
 /* Give units [u, u+units) back to the pool, coalescing with free neighbours. */
 void al_span_give(uint32_t u, uint32_t units);
+/* The size the used span at u (units units) would have once freed and
+ * coalesced with its free neighbours (reads only; 0 if that is no size). */
+uint32_t al_span_merged_size(uint32_t u, uint32_t units);
+/* Free the used span s and coalesce it, then take `want` units from the start
+ * of the result directly (no bin search), the rest back to the pool.  The
+ * caller checked al_span_merged_size >= want.  Returns the unit index (data
+ * not fresh), or UINT32_MAX if a neighbour's metadata did not hold. */
+uint32_t al_span_take_freed(span_t *s, uint32_t want, int *fresh);
 /* A used span (a MiniPage or large block) back to the pool.  Its header now
  * reads FREE, so a stale pointer into it is reported as a double free. */
 void al_span_free(span_t *s);

@@ -77,13 +77,40 @@ static int release_idle(void) {
   return s != NULL;
 }
 
-/* Before the heap grows, the empty pages go back to the pool (the spares,
- * then the idle page), and the pool is asked again.  O(AL_SPARES). */
+/* An empty page that, freed and coalesced with its free neighbours, would
+ * hold `units` units: a spare, else the idle page; it leaves its role
+ * (returned), or NULL.  O(AL_SPARES), reads only. */
+static span_t *empty_page_fitting(uint32_t units) {
+  for (uint32_t i = 0; i < al_g.nspare; i++) {
+    span_t *s = al_g.spare[i];
+    if (al_span_merged_size(al_index(s), 1) >= units) {
+      al_g.spare[i] = al_g.spare[--al_g.nspare];
+      return s;
+    }
+  }
+  span_t *s = al_g.idle;
+  if (s && !s->used && al_g.cur[s->cls] == s && al_span_merged_size(al_index(s), 1) >= units) return idle_take();
+  return NULL;
+}
+
+/* Units for a MiniPage or a large block.  When the pool has no fit, an empty
+ * page whose coalesced span fits is taken over directly (one merge, no second
+ * bin search: this bounds the call); failing that, the empty pages all go back
+ * to the pool and the heap grows (after one more search: two released pages
+ * that are neighbours may fit together).  So memory grows only when no free
+ * memory can serve the request.  O(AL_SPARES). */
 uint32_t al_units_take(uint32_t units, int *fresh) {
   uint32_t u = al_span_take(units, fresh, 0);
-  if (u == UINT32_MAX && release_spares()) u = al_span_take(units, fresh, 0);
-  if (u == UINT32_MAX && release_idle()) u = al_span_take(units, fresh, 0);
-  return u != UINT32_MAX ? u : al_span_take(units, fresh, 1);
+  if (u != UINT32_MAX) return u;
+  span_t *s = empty_page_fitting(units);
+  if (s) {
+    al_g.class_pages[s->cls]--;
+    u = al_span_take_freed(s, units, fresh);
+    if (u != UINT32_MAX) return u;
+  }
+  release_spares();
+  release_idle();
+  return al_span_take(units, fresh, 1);
 }
 
 int al_small_on_free_list(span_t *s, const al_block *b) {

@@ -60,27 +60,6 @@ static void bin_insert(uint32_t u, uint32_t units) {
   al_g.free_spans++;
 }
 
-/* Unlink span u (n units) from bin b; ps / xs are its list neighbours
- * (NULL: none, and ps NULL means u heads the bin). */
-al_inline void bin_unlink(uint32_t u, uint32_t n, unsigned b, span_t *ps, span_t *xs) {
-  span_t *s = al_span(u);
-  al_assert(al_kind(s) == KIND_FREE && al_size(s) == n);
-  if (ps) ps->next = s->next;
-  else al_g.bins[b] = s->next;
-  if (xs) xs->prev = s->prev;
-  if (!al_g.bins[b]) {
-    al_g.bin_bits[b >> 5] &= ~(1u << (b & 31));
-    if (!al_g.bin_bits[b >> 5]) al_g.bin_summary &= ~(1u << (b >> 5));
-  }
-  al_g.free_span_units -= n;
-  al_g.free_spans--;
-}
-
-static void bin_remove(uint32_t u, uint32_t units) {
-  span_t *s = al_span(u);
-  bin_unlink(u, units, bin_of(units), s->prev ? al_span(s->prev - 1) : NULL, s->next ? al_span(s->next - 1) : NULL);
-}
-
 /* ---- trusting a free span ------------------------------------------------ */
 /* A free span's metadata lies in memory a program can reach: its header just
  * before a freed block's old data, its footer in that data's last bytes.  A
@@ -90,37 +69,49 @@ static void bin_remove(uint32_t u, uint32_t units) {
  * heap, footer == header size, the next span's PREV_FREE, and its bin links
  * (the neighbours point back at it; the list head is its size's bin).
  * Cost: about 10 loads per pool operation (large blocks, new or emptied
- * MiniPages), none on the small-block fast paths. */
-/* The checks for span u of n units in bin b; on success *ps / *xs are its
- * list neighbours (NULL: none), which the unlink then reuses. */
-al_inline int span_trusted(uint32_t u, uint32_t n, unsigned b, span_t **ps, span_t **xs) {
-  if (u >= al_g.end || n == 0 || n > al_g.end - u) return 0;
+ * MiniPages), none on the small-block fast paths.
+ *
+ * Check free span u (n units) and, if `take`, unlink it from its bin, in one
+ * pass over its links.  0 (nothing changed) when its metadata does not hold.
+ * One compare of the whole head checks magic, kind, size and a clear
+ * PREV_FREE (a free span never follows another); each link lies in the heap
+ * and points back at u; a span with no previous link heads its size's bin
+ * (the only case that needs the bin index). */
+al_inline int span_trusted(uint32_t u, uint32_t n, int take) {
+  uint32_t end = al_g.end;
+  if (u >= end || n - 1 >= end - u) return 0;
   span_t *s = al_span(u), *next = al_span(u + n);
-  if ((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) != (HEAD_MAGIC | KIND_FREE) || al_size(s) != n) return 0;
+  if ((s->head & ~HEAD_FRESH) != al_make_head(KIND_FREE, n, 0)) return 0;
   if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
   uint32_t p = s->prev, x = s->next;
-  *ps = *xs = NULL;
+  if (x && (x - 1 >= end || al_span(x - 1)->prev != u + 1)) return 0;
   if (p) {
-    if (p - 1 >= al_g.end || (*ps = al_span(p - 1))->next != u + 1) return 0;
-  } else if (al_g.bins[b] != u + 1) {
-    return 0;
+    if (p - 1 >= end || al_span(p - 1)->next != u + 1) return 0;
+    if (take) al_span(p - 1)->next = x;
+  } else {
+    unsigned b = bin_of(n);
+    if (al_g.bins[b] != u + 1) return 0;
+    if (take && !(al_g.bins[b] = x)) { /* the bin empties */
+      al_g.bin_bits[b >> 5] &= ~(1u << (b & 31));
+      if (!al_g.bin_bits[b >> 5]) al_g.bin_summary &= ~(1u << (b >> 5));
+    }
   }
-  return !x || (x - 1 < al_g.end && (*xs = al_span(x - 1))->prev == u + 1);
-}
-
-static int free_span_ok(uint32_t u, uint32_t n) {
-  span_t *ps, *xs;
-  return span_trusted(u, n, bin_of(n), &ps, &xs);
-}
-
-/* Check free span u (n units) and take it out of its bin, in one pass over
- * its links.  0 (nothing changed) when its metadata does not hold. */
-static int bin_take(uint32_t u, uint32_t n) {
-  unsigned b = bin_of(n);
-  span_t *ps, *xs;
-  if (al_unlikely(!span_trusted(u, n, b, &ps, &xs))) return 0;
-  bin_unlink(u, n, b, ps, xs);
+  if (take) {
+    if (x) al_span(x - 1)->prev = p;
+    al_g.free_span_units -= n;
+    al_g.free_spans--;
+  }
   return 1;
+}
+
+static int free_span_ok(uint32_t u, uint32_t n) { return span_trusted(u, n, 0); }
+al_inline int bin_take(uint32_t u, uint32_t n) { return span_trusted(u, n, 1); }
+
+/* Unlink a span already checked (free_span_ok). */
+static void bin_remove(uint32_t u, uint32_t units) {
+  int ok = bin_take(u, units);
+  al_assert(ok);
+  (void)ok;
 }
 
 /* Report the corruption found at p (glibc's words for it); the operation
@@ -296,27 +287,59 @@ corrupt:
   return NONE;
 }
 
-void al_span_give(uint32_t u, uint32_t units) {
-  span_t *s = al_span(u);
-  span_t *r = al_span(u + units);
+/* Coalesce the span at *u (units units, no longer used) with its free
+ * neighbours, taking them out of their bins.  Returns the merged size (*u is
+ * its first unit; it is in no bin and its header is the caller's to write), or
+ * 0 after reporting a neighbour whose metadata does not hold. */
+static uint32_t merge(uint32_t *u, uint32_t units) {
+  span_t *s = al_span(*u);
+  span_t *r = al_span(*u + units);
   if (al_kind(r) == KIND_FREE) {
     uint32_t rn = al_size(r);
-    if (al_unlikely(!bin_take(u + units, rn))) {
+    if (al_unlikely(!bin_take(*u + units, rn))) {
       pool_corrupt(al_section(r), CORRUPT_FREE);
-      return;
+      return 0;
     }
     units += rn;
   }
   if (s->head & HEAD_PREV_FREE) {
     uint32_t ln = ((uint32_t *)s)[-1];
-    if (al_unlikely(ln > u || !bin_take(u - ln, ln))) {
+    if (al_unlikely(ln > *u || !bin_take(*u - ln, ln))) {
       pool_corrupt(al_section(s), CORRUPT_PREV);
-      return;
+      return 0;
     }
-    u -= ln;
+    *u -= ln;
     units += ln;
   }
-  make_free(u, units, 0);
+  return units;
+}
+
+void al_span_give(uint32_t u, uint32_t units) {
+  uint32_t n = merge(&u, units);
+  if (n) make_free(u, n, 0);
+}
+
+uint32_t al_span_merged_size(uint32_t u, uint32_t units) {
+  span_t *s = al_span(u), *r = al_span(u + units);
+  uint64_t n = units;
+  if (al_kind(r) == KIND_FREE) n += al_size(r);
+  if (s->head & HEAD_PREV_FREE) n += ((uint32_t *)s)[-1];
+  return n > MAX_UNITS ? 0 : (uint32_t)n; /* a wild size: merge reports it */
+}
+
+uint32_t al_span_take_freed(span_t *s, uint32_t want, int *fresh) {
+  uint32_t u = al_index(s);
+  s->head = (s->head & ~HEAD_KIND_MASK & ~HEAD_FRESH) | KIND_FREE;
+  uint32_t n = merge(&u, al_size(s));
+  if (!n) return NONE;
+  if (n < want) { /* (the caller checked the merged size: only a corrupted one lands here) */
+    make_free(u, n, 0);
+    return NONE;
+  }
+  al_span(u)->head = al_make_head(KIND_FREE, n, 0);
+  *fresh = 0;
+  split_front(u, n, want);
+  return u;
 }
 
 void al_span_free(span_t *s) {
