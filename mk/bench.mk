@@ -1,12 +1,13 @@
-# Benchmark (issue 4): Alligator vs Emscripten's dlmalloc and emmalloc (and
-# glibc on the host).  See bench/README.md.
+# Benchmark (issues 4 and 10): Alligator vs Emscripten's dlmalloc and emmalloc
+# (and glibc on the host).  See bench/README.md.
 #
 #   make bench         build everything, run every measurement, print the
 #                      tables, write bench/results/latest.{json,svg}
 #   make run-wasm      the same
 #   make bench-quick   every allocator runs every workload once, small, and
 #                      the checksums must agree, and the code-size modules
-#                      are measured (no timing); `make test` runs
+#                      (and the size per function) are measured (no
+#                      timing); `make test` runs
 #                      it as the Mocha test test/bench.test.js
 #
 # Knobs: BENCH_RUNS (timed runs per cell, median; default 5), BENCH_SCALE
@@ -161,6 +162,11 @@ bench-quick: $(BENCH_WASM) $(BENCH_HOST) $(BENCH_SIZE)
 # npm test / make test: the quick mode runs as a Mocha test (test/bench.test.js)
 # once test-wasm has built these.
 WASM_TESTS += $(BENCH_WASM) $(BENCH_HOST) $(BENCH_SIZE)
+# and, where valgrind is there, Alligator's callgrind binary: the fast-path
+# pair and its per-instruction profile (bench/README.md's commands)
+ifneq ($(wildcard /usr/include/valgrind/callgrind.h),)
+WASM_TESTS += $(BENCH_B)/host/bench-alligator-instr
+endif
 help::
 	@echo "make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json,svg}"
 	@echo "make bench-quick every allocator runs every workload (small); checksums must agree; no timing"

@@ -41,6 +41,58 @@ describe('benchmark quick mode', function () {
   });
 });
 
+// bench/README.md's `node bench/...` commands, as written (after `make
+// test-wasm` built what they read).  The fast-path pair two ways from the
+// same callgrind binary: the count per iteration (instr.js, what make bench
+// stores) and the per-instruction profile (fastpath.js) must add up to the
+// same number; the per-function sizes to the code section.
+describe('bench/README.md commands', function () {
+  this.timeout(120000);
+  const root = path.resolve(__dirname, '..');
+  const readme = fs.readFileSync(path.join(root, 'bench', 'README.md'), 'utf8');
+  const commands = [...readme.matchAll(/^ {4}(node bench\/\S+\.js[^#\n]*?)\s*(#.*)?$/gm)].map((m) => m[1]);
+  const out = {};
+  const run = (script) => {
+    const cmd = commands.find((c) => c.startsWith(`node bench/${script} `));
+    assert.ok(cmd, `bench/README.md shows node bench/${script}`);
+    if (!(cmd in out)) out[cmd] = execFileSync('sh', ['-c', cmd], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return out[cmd];
+  };
+  const instrBinary = fs.existsSync(path.join(root, 'build', 'bench', 'host', 'bench-alligator-instr'));
+
+  it('the pair loop: instructions per iteration = the sum of its per-instruction profile', function () {
+    if (!instrBinary) {
+      console.log('      (skipped: no build/bench/host/bench-alligator-instr; valgrind is needed)');
+      this.skip();
+    }
+    const pair = run('instr.js');
+    const m = /^pair malloc\(32\)\+free\s+alligator\s+([\d.]+) instructions per iteration \(the loop's own ([\d.]+) included\)/m.exec(pair);
+    assert.ok(m, pair);
+    const profile = run('fastpath.js');
+    assert.match(profile, /^alligator: one iteration of the loop malloc\(32\)\+free/m);
+    for (const f of ['pair_loop', 'alligator_malloc', 'alligator_free']) assert.match(profile, new RegExp(`^${f}: [\\d.]+ instructions per iteration`, 'm'));
+    const total = /^([\d.]+) instructions per iteration in all/m.exec(profile);
+    assert.ok(total, profile);
+    assert.ok(Math.abs(+total[1] - +m[1]) <= 0.01, `profile ${total[1]}, pair ${m[1]}`);
+    assert.ok(+m[1] > +m[2] && +m[2] > 0, pair);
+  });
+
+  it('the code size per function adds up to the code section', function () {
+    const lines = run('wasm_funcs.js').trim().split('\n');
+    const last = /^\s*(\d+)\s+\((\d+) functions; code section (\d+) B\)$/.exec(lines.pop());
+    assert.ok(last, lines.join('\n'));
+    const sizes = lines.map((l) => +/^\s*(\d+)\s+\S+$/.exec(l)[1]);
+    assert.strictEqual(sizes.length, +last[2]);
+    assert.strictEqual(sizes.reduce((a, b) => a + b, 0), +last[1]);
+    assert.ok(+last[3] > +last[1] && +last[3] <= +last[1] + 5, 'the bodies and the count fill the code section');
+  });
+
+  it('every node bench/ command bench/README.md shows is run here', function () {
+    const needsInstr = (c) => /^node bench\/(instr|fastpath)\.js /.test(c);
+    assert.deepStrictEqual(commands.filter((c) => !(c in out) && (instrBinary || !needsInstr(c))), []);
+  });
+});
+
 // The report's parts that are pure functions of numbers: the wasm reader
 // behind the per-function code size, and issue 10's targets.
 describe('benchmark report', function () {
