@@ -262,7 +262,7 @@ function summarise(res, kinds, totals) {
 // bench/host/pair.c runs PAIR_LOOPS[0] and PAIR_LOOPS[1] iterations, each loop
 // one dump, then the same two loops without the calls: instructions per
 // iteration = the difference of the two dumps / the difference of the lengths
-// (the requests and the loop set-up cancel), exact.  The iteration includes
+// (the requests and the loop set-up cancel), from exact counts.  It includes
 // the loop's own few instructions (loop_instr, from the empty loops) and the
 // call sequences, as a program's loop would.
 const PAIR_SIZES = [16, 32, 256];
