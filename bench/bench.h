@@ -91,5 +91,7 @@ void bench_run(int w, uint32_t seed, double scale, bench_result *out);
 #ifdef BENCH_INSTR
 typedef void (*bench_op_record_fn)(int kind, int grew);
 extern bench_op_record_fn bench_op_record;
+/* bench/host/pair.c: `pair SIZE SHORT LONG`, the malloc+free loop */
+int bench_pair(int argc, char **argv);
 #endif
 #endif

@@ -13,6 +13,7 @@ const http = require('http');
 const { execFileSync, spawn } = require('child_process');
 const harness = require('./harness.js');
 const report = require('./report.js');
+const wasmFuncs = require('./wasm_funcs.js');
 
 const ALLOCS = ['alligator', 'dlmalloc', 'emmalloc'];
 const HOST_ALLOCS = [...ALLOCS, 'glibc'];
@@ -257,6 +258,61 @@ function summarise(res, kinds, totals) {
   };
 }
 
+// ---- the fast-path pair: a loop of malloc(n)+free of one size ----------------------
+// bench/host/pair.c runs PAIR_LOOPS[0] and PAIR_LOOPS[1] iterations, each loop
+// one dump, then the same two loops without the calls: instructions per
+// iteration = the difference of the two dumps / the difference of the lengths
+// (the requests and the loop set-up cancel), from exact counts.  It includes
+// the loop's own few instructions (loop_instr, from the empty loops) and the
+// call sequences, as a program's loop would.
+const PAIR_SIZES = [16, 32, 256];
+const PAIR_LOOPS = [1000, 11000];
+
+function pairInstr(build, alloc, size, tmp) {
+  const exe = path.join(build, 'host', `bench-${alloc}-instr`);
+  const out = path.join(tmp, `${alloc}-pair-${size}.cg`);
+  const args = ['--tool=callgrind', '--combine-dumps=yes', '--dump-line=no', '--dump-instr=no',
+    `--callgrind-out-file=${out}`, exe, 'pair', String(size), ...PAIR_LOOPS.map(String)];
+  return new Promise((resolve, reject) => {
+    const p = spawn('valgrind', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    p.stdout.resume();
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`callgrind ${alloc} pair ${size}: exit ${code}\n${stderr.slice(-2000)}`));
+      const t = [...fs.readFileSync(out, 'latin1').matchAll(/^totals: (\d+)/gm)].map((m) => +m[1]);
+      fs.rmSync(out, { force: true });
+      // four loops, plus callgrind's own final dump at exit
+      if (t.length !== 5) return reject(new Error(`callgrind ${alloc} pair ${size}: ${t.length} dumps, not 5`));
+      // (to 0.01: the two dumps' constant parts differ by a few instructions,
+      // which is < 0.001 per iteration)
+      const per = (a, b) => Math.round(((b - a) / (PAIR_LOOPS[1] - PAIR_LOOPS[0])) * 100) / 100;
+      resolve({ size, instr: per(t[0], t[1]), loop_instr: per(t[2], t[3]) });
+    });
+  });
+}
+
+// {alloc: [{size, instr, loop_instr}]}, two at a time
+async function runPairs(build, allocs, log) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alligator-bench-pair-'));
+  const jobs = [];
+  for (const a of allocs) for (const s of PAIR_SIZES) jobs.push({ a, s });
+  const out = Object.fromEntries(allocs.map((a) => [a, []]));
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const { a, s } = jobs[next++];
+      const r = await pairInstr(build, a, s, tmp);
+      out[a].push(r);
+      if (log) log(`instr pair ${a} malloc(${s})+free: ${r.instr} instructions per iteration (loop ${r.loop_instr})`);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  for (const a of allocs) out[a].sort((x, y) => x.size - y.size);
+  return out;
+}
+
 async function runInstr(o, workloads) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alligator-bench-cg-'));
   const jobs = [];
@@ -288,6 +344,17 @@ function codeSize(build) {
     out.total_wasm_bytes[a] = size(a);
     out.code_size_bytes[a] = size(a) - base;
   }
+  // per function: the same link with a name section (its code section must
+  // be the measured module's, byte for byte in size)
+  const named = wasmFuncs.functionSizes(path.join(build, 'size', 'alligator-nojs-names.wasm'));
+  const plain = wasmFuncs.functionSizes(path.join(build, 'size', 'alligator-nojs.wasm'));
+  if (named.code_section_bytes !== plain.code_section_bytes || named.functions.length !== plain.functions.length)
+    throw new Error(`size: alligator-nojs-names.wasm has ${named.functions.length} functions in ${named.code_section_bytes} B of code, ` +
+      `alligator-nojs.wasm ${plain.functions.length} in ${plain.code_section_bytes} B: not the same code`);
+  out.functions = {
+    module: 'alligator-nojs', code_section_bytes: plain.code_section_bytes,
+    functions: named.functions.map((f) => ({ name: f.name || `#${f.index}`, bytes: f.bytes })).sort((a, b) => b.bytes - a.bytes),
+  };
   return out;
 }
 
@@ -338,7 +405,12 @@ async function quick(o) {
   const cs = codeSize(o.build);
   console.log(`code size (-Oz, wasm bytes over the bump baseline of ${cs.baseline_wasm_bytes} B): ` +
     Object.entries(cs.code_size_bytes).map(([a, n]) => `${a} ${n}`).join(', '));
+  const top = cs.functions.functions.slice(0, 5).map((f) => `${f.name} ${f.bytes}`).join(', ');
+  console.log(`code size per function (${cs.functions.module}, ${cs.functions.functions.length} functions, ` +
+    `code section ${cs.functions.code_section_bytes} B): ${top}, ...`);
   for (const [a, n] of Object.entries(cs.code_size_bytes)) if (!(n > 0)) bad.push(`size ${a}: ${n} B over the baseline`);
+  const unnamed = cs.functions.functions.filter((f) => f.name.startsWith('#')).length;
+  if (unnamed) bad.push(`size per function: ${unnamed} functions without a name in alligator-nojs-names.wasm`);
   if (bad.length) {
     console.log('bench-quick: FAILED (checksums or sizes):\n  ' + bad.join('\n  '));
     process.exit(1);
@@ -356,9 +428,10 @@ async function full(o) {
     machine: machine(o),
     command: 'make bench' + (o.runs !== 5 ? ` BENCH_RUNS=${o.runs}` : '') + (o.scale !== 1 ? ` BENCH_SCALE=${o.scale}` : '') +
       (o.only ? ` BENCH_ONLY=${o.only.join(',')}` : '') + (o.loaded ? ' BENCH_LOADED=1' : ''),
-    settings: { runs: o.runs, scale: o.scale, seed: o.seed, instr_scale: INSTR_SCALE, wasm_flags: '-O2', host_flags: '-O2 -m32' },
+    settings: { runs: o.runs, scale: o.scale, seed: o.seed, instr_scale: INSTR_SCALE, pair_sizes: PAIR_SIZES, pair_loops: PAIR_LOOPS, wasm_flags: '-O2', host_flags: '-O2 -m32' },
     code_size_bytes: prev ? prev.code_size_bytes : {},
     code_size: prev ? prev.code_size : null,
+    pair_instr: prev ? prev.pair_instr || null : null,
     chromium: prev ? prev.chromium : null,
     // host rows are rebuilt below (merged with the old ones) whenever host or instr runs
     results: prev ? prev.results.filter((r) => (r.runtime === 'host' ? !(want('host') || want('instr')) : !want(r.runtime))) : [],
@@ -406,6 +479,7 @@ async function full(o) {
     const hostRows = want('host') ? runHost(o, workloads) : [];
     if (hostRows.length) result.checksum_problems.push(...checkChecksums(hostRows, 'host'));
     const instr = want('instr') ? await runInstr(o, workloads) : {};
+    if (want('instr')) result.pair_instr = await runPairs(o.build, HOST_ALLOCS, log);
     if (Object.keys(instr).length)
       result.checksum_problems.push(...checkChecksums(Object.entries(instr).map(([k, v]) => ({ allocator: k.split('/')[0], workload: k.split('/')[1], checksum: v.checksum })), 'instr'));
     for (const w of workloads)
@@ -435,7 +509,7 @@ async function full(o) {
   }
 }
 
-module.exports = { callgrind, INSTR_SCALE };
+module.exports = { callgrind, INSTR_SCALE, runPairs, PAIR_SIZES, PAIR_LOOPS };
 if (require.main === module) {
   const o = parseArgs(process.argv.slice(2));
   (o.quick ? quick(o) : full(o)).catch((e) => {

@@ -1,12 +1,13 @@
-# Benchmark (issue 4): Alligator vs Emscripten's dlmalloc and emmalloc (and
-# glibc on the host).  See bench/README.md.
+# Benchmark (issues 4 and 10): Alligator vs Emscripten's dlmalloc and emmalloc
+# (and glibc on the host).  See bench/README.md.
 #
 #   make bench         build everything, run every measurement, print the
 #                      tables, write bench/results/latest.{json,svg}
 #   make run-wasm      the same
 #   make bench-quick   every allocator runs every workload once, small, and
 #                      the checksums must agree, and the code-size modules
-#                      are measured (no timing); `make test` runs
+#                      (and the size per function) are measured (no
+#                      timing); `make test` runs
 #                      it as the Mocha test test/bench.test.js
 #
 # Knobs: BENCH_RUNS (timed runs per cell, median; default 5), BENCH_SCALE
@@ -59,6 +60,13 @@ $(BENCH_B)/size/alligator-nojs.js: bench/size/empty.c $(PORT_DEPS)
 	$(USE_PORT) --use-port=emscripten.py:js=false \
 	  $(BENCH_SIZEFLAGS) bench/size/empty.c -o $@
 
+# The same link keeping function names (--profiling-funcs: a "name" section,
+# the same code): the per-function breakdown (bench/wasm_funcs.js).
+$(BENCH_B)/size/alligator-nojs-names.js: bench/size/empty.c $(PORT_DEPS)
+	@mkdir -p $(@D)
+	$(USE_PORT) --use-port=emscripten.py:js=false \
+	  $(BENCH_SIZEFLAGS) --profiling-funcs bench/size/empty.c -o $@
+
 # The library itself compiled at -Oz, without the JS layer (for comparison).
 $(BENCH_B)/size/liballigator-Oz.a: $(PORT_SRCS)
 	@rm -rf $(@D)/oz && mkdir -p $(@D)/oz
@@ -75,7 +83,7 @@ $(BENCH_B)/size/%.js: bench/size/empty.c
 
 # (complete here: rules below list it as prerequisites, expanded when read)
 BENCH_SIZE := $(BENCH_B)/size/baseline.js $(BENCH_ALLOCS:%=$(BENCH_B)/size/%.js) $(BENCH_B)/size/alligator-Oz.js \
-              $(BENCH_B)/size/alligator-nojs.js
+              $(BENCH_B)/size/alligator-nojs.js $(BENCH_B)/size/alligator-nojs-names.js
 
 # ---- host: the same workloads natively (i686 where gcc-multilib is there:
 # 32-bit pointers as in wasm32), plus glibc --------------------------------------
@@ -110,21 +118,22 @@ $(BENCH_B)/host/shim.o: bench/host/shim.c bench/host/shim.h
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(BENCH_ARCH) $(BENCH_OPT) -g -fno-pie -c $< -o $@
 
-# $(1): suffix ("" timing, "-instr" callgrind), $(2): extra flags
+# $(1): suffix ("" timing, "-instr" callgrind), $(2): extra flags, $(3): extra
+# sources (the -instr builds also run the fast-path pair, bench/host/pair.c)
 define BENCH_HOST_RULES
-$(BENCH_B)/host/bench-alligator$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_alligator.c $(CORE) src/heap_host.c $(HDRS)
+$(BENCH_B)/host/bench-alligator$(1): $(BENCH_SRC) bench/host/main.c $(3) bench/host/heap_alligator.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $$(@D)
-	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_ALLIGATOR -DALLIGATOR_PREFIX -DALLIGATOR_SINGLE_THREADED -Isrc $(BENCH_HOST_MAIN) bench/host/heap_alligator.c $(CORE) src/heap_host.c -o $$@
-$(BENCH_B)/host/bench-dlmalloc$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_peer.c $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o
-	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_DLMALLOC $(BENCH_HOST_MAIN) bench/host/heap_peer.c $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o -o $$@
-$(BENCH_B)/host/bench-emmalloc$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_peer.c $(BENCH_B)/host/emmalloc.o $(BENCH_B)/host/shim.o
-	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_EMMALLOC $(BENCH_HOST_MAIN) bench/host/heap_peer.c $(BENCH_B)/host/emmalloc.o $(BENCH_B)/host/shim.o -o $$@
-$(BENCH_B)/host/bench-glibc$(1): $(BENCH_SRC) bench/host/main.c bench/host/heap_glibc.c
+	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_ALLIGATOR -DALLIGATOR_PREFIX -DALLIGATOR_SINGLE_THREADED -Isrc $(BENCH_HOST_MAIN) $(3) bench/host/heap_alligator.c $(CORE) src/heap_host.c -o $$@
+$(BENCH_B)/host/bench-dlmalloc$(1): $(BENCH_SRC) bench/host/main.c $(3) bench/host/heap_peer.c $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o
+	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_DLMALLOC $(BENCH_HOST_MAIN) $(3) bench/host/heap_peer.c $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o -o $$@
+$(BENCH_B)/host/bench-emmalloc$(1): $(BENCH_SRC) bench/host/main.c $(3) bench/host/heap_peer.c $(BENCH_B)/host/emmalloc.o $(BENCH_B)/host/shim.o
+	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) -DBENCH_EMMALLOC $(BENCH_HOST_MAIN) $(3) bench/host/heap_peer.c $(BENCH_B)/host/emmalloc.o $(BENCH_B)/host/shim.o -o $$@
+$(BENCH_B)/host/bench-glibc$(1): $(BENCH_SRC) bench/host/main.c $(3) bench/host/heap_glibc.c
 	@mkdir -p $$(@D)
-	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) $(BENCH_HOST_MAIN) bench/host/heap_glibc.c -o $$@
+	$(CC) $(WARN) $(BENCH_HCFLAGS) $(2) $(BENCH_HOST_MAIN) $(3) bench/host/heap_glibc.c -o $$@
 endef
 $(eval $(call BENCH_HOST_RULES,,))
-$(eval $(call BENCH_HOST_RULES,-instr,-DBENCH_INSTR))
+$(eval $(call BENCH_HOST_RULES,-instr,-DBENCH_INSTR,bench/host/pair.c))
 
 BENCH_HOST  := $(BENCH_HOST_ALLOCS:%=$(BENCH_B)/host/bench-%)
 BENCH_INSTR := $(BENCH_HOST_ALLOCS:%=$(BENCH_B)/host/bench-%-instr)
@@ -153,6 +162,11 @@ bench-quick: $(BENCH_WASM) $(BENCH_HOST) $(BENCH_SIZE)
 # npm test / make test: the quick mode runs as a Mocha test (test/bench.test.js)
 # once test-wasm has built these.
 WASM_TESTS += $(BENCH_WASM) $(BENCH_HOST) $(BENCH_SIZE)
+# and, where valgrind is there, Alligator's callgrind binary: the fast-path
+# pair and its per-instruction profile (bench/README.md's commands)
+ifneq ($(wildcard /usr/include/valgrind/callgrind.h),)
+WASM_TESTS += $(BENCH_B)/host/bench-alligator-instr
+endif
 help::
 	@echo "make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json,svg}"
 	@echo "make bench-quick every allocator runs every workload (small); checksums must agree; no timing"

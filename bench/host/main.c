@@ -3,7 +3,8 @@
  * peak live bytes, peak heap bytes.  Instruction-count builds
  * (-DBENCH_INSTR, run under callgrind) write one byte per allocator call to
  * OPLOG: kind (0 malloc, 1 free, 2 realloc, 3 calloc, 4 memalign) | 16 if
- * the heap grew during the call. */
+ * the heap grew during the call.  They also run the fast-path pair:
+ * bench-ALLOC-instr pair SIZE SHORT LONG (bench/host/pair.c). */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -31,6 +32,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s WORKLOAD SEED SCALE [OPLOG]\n", argv[0]);
     return 2;
   }
+#ifdef BENCH_INSTR
+  if (!strcmp(argv[1], "pair")) return bench_pair(argc, argv);
+#endif
   int w = -1;
   for (int i = 0; i < W_COUNT; i++)
     if (!strcmp(argv[1], bench_workload_names[i])) w = i;
