@@ -14,8 +14,11 @@
  *                            spare, else one unit from the pool (below).
  *   malloc > 2 KiB           O(1): pool lookup = 2 bit scans over 5 words of
  *                            bin bitmap, one split.
- *   before the heap grows    the spare, then the idle page (the current page
- *                            that emptied last) go back to the pool: O(1).
+ *   no fit in the pool       an empty page (the spare, or the idle page: the
+ *                            current page that emptied last) whose span,
+ *                            coalesced with its free neighbours, fits is taken
+ *                            over (one merge, one split); else both go back to
+ *                            the pool and the heap grows: O(1).
  *   free                     O(1): header = (p - base) / 2080; small: round
  *                            down to the segment, compare its freed mark with
  *                            the heap's key, push.  Only a block that carries

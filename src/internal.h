@@ -216,9 +216,9 @@ al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_
 uint32_t al_span_take(uint32_t units, int *fresh, int may_grow);
 /* Give units [u, u+units) back to the pool, coalescing with free neighbours. */
 void al_span_give(uint32_t u, uint32_t units);
-/* The size the used span at u (units units) would have once freed and
- * coalesced with its free neighbours (reads only; 0 if that is no size). */
-uint32_t al_span_merged_size(uint32_t u, uint32_t units);
+/* The size the used span s would have once freed and coalesced with its
+ * free neighbours (reads only; 0 if that is no size). */
+uint32_t al_span_merged_size(const span_t *s);
 /* Free the used span s and coalesce it, then take `want` units from the start
  * of the result directly (no bin search), the rest back to the pool.  The
  * caller checked al_span_merged_size >= want.  Returns the unit index (data

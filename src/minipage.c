@@ -83,13 +83,13 @@ static int release_idle(void) {
 static span_t *empty_page_fitting(uint32_t units) {
   for (uint32_t i = 0; i < al_g.nspare; i++) {
     span_t *s = al_g.spare[i];
-    if (al_span_merged_size(al_index(s), 1) >= units) {
+    if (al_span_merged_size(s) >= units) {
       al_g.spare[i] = al_g.spare[--al_g.nspare];
       return s;
     }
   }
   span_t *s = al_g.idle;
-  if (s && !s->used && al_g.cur[s->cls] == s && al_span_merged_size(al_index(s), 1) >= units) return idle_take();
+  if (s && !s->used && al_g.cur[s->cls] == s && al_span_merged_size(s) >= units) return idle_take();
   return NULL;
 }
 

@@ -319,12 +319,12 @@ void al_span_give(uint32_t u, uint32_t units) {
   if (n) make_free(u, n, 0);
 }
 
-uint32_t al_span_merged_size(uint32_t u, uint32_t units) {
-  span_t *s = al_span(u), *r = al_span(u + units);
-  uint64_t n = units;
+uint32_t al_span_merged_size(const span_t *s) {
+  uint32_t n = al_size(s); /* sizes are < 2^24: the sums below cannot wrap */
+  const span_t *r = (const span_t *)((const char *)s + (size_t)n * AL_UNIT);
   if (al_kind(r) == KIND_FREE) n += al_size(r);
-  if (s->head & HEAD_PREV_FREE) n += ((uint32_t *)s)[-1];
-  return n > MAX_UNITS ? 0 : (uint32_t)n; /* a wild size: merge reports it */
+  uint32_t ln = s->head & HEAD_PREV_FREE ? ((const uint32_t *)s)[-1] : 0;
+  return ln > MAX_UNITS ? 0 : n + ln; /* a wild footer: merge reports it */
 }
 
 uint32_t al_span_take_freed(span_t *s, uint32_t want, int *fresh) {

@@ -2,6 +2,7 @@
  * size -> class, exact segment division, unit geometry, header layout. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "internal.h"
 #include "check.h"
 
@@ -92,7 +93,55 @@ static void check_repeat(void) {
   CHECK(alligator_validate(NULL, NULL) == 0, "repeat: the heap validates");
 }
 
+/* When no free span fits, an empty page whose span, coalesced with its free
+ * neighbours, fits is taken over without growing the heap (al_units_take).
+ * Layout, from the first segment (16 units):  A(5) P(1) C(2) B(2) tail(6);
+ * A and C freed, P (the 1 KiB class's page) emptied: it stays current as the
+ * idle page.  A request of 8 units fits nowhere but in A+P+C. */
+static size_t units_bytes(uint32_t k) { return (size_t)k * AL_UNIT - AL_HDR; } /* exactly k units */
+static void check_take_over(void) {
+  char *a = malloc(units_bytes(5)), *x = malloc(1000), *c = malloc(units_bytes(2)), *b = malloc(units_bytes(2));
+  CHECK(a && x && c && b, "take-over: setup allocations");
+  uint32_t u = al_unit_of(a);
+  CHECK(al_unit_of(x) == u + 5 && al_unit_of(c) == u + 6 && al_unit_of(b) == u + 8 && al_g.end == u + 16,
+        "take-over: layout A %u, P %u, C %u, B %u, end %u", u, al_unit_of(x), al_unit_of(c), al_unit_of(b), al_g.end);
+  span_t *page = al_span(u + 5);
+  free(a);
+  free(c);
+  free(x);
+  CHECK(al_g.idle == page && page->used == 0, "take-over: the emptied page is the idle page");
+  alligator_stats_t before, after;
+  alligator_stats(&before);
+  char *big = malloc(units_bytes(8));
+  alligator_stats(&after);
+  CHECK(big && al_unit_of(big) == u, "take-over: the 8-unit block starts at A (unit %u, got %u)", u,
+        big ? al_unit_of(big) : 0);
+  CHECK(after.heap_bytes == before.heap_bytes && after.grow_count == before.grow_count,
+        "take-over: the heap grew (%zu -> %zu B)", before.heap_bytes, after.heap_bytes);
+  CHECK(al_g.idle == NULL && al_g.cur[al_class_of(1000)] == NULL && after.minipages == before.minipages - 1,
+        "take-over: the page left its class");
+  CHECK(alligator_validate(NULL, NULL) == 0, "take-over: the heap validates");
+  /* the right neighbour alone: P2 between a live block and a free span */
+  char *y = malloc(1000);
+  uint32_t pu = al_unit_of(y);
+  CHECK(pu == u + 10 && al_g.end == u + 16, "take-over: the new page takes the tail's first unit (%u)", pu);
+  memset(y, 0xAB, 1000);
+  free(y); /* idle again; the tail after it is 5 units: a 6-unit request fits only with it */
+  char *six = calloc(1, units_bytes(6));
+  CHECK(six && al_unit_of(six) == pu && alligator_validate(NULL, NULL) == 0, "take-over: right neighbour only");
+  size_t nonzero = 0;
+  for (size_t i = 0; six && i < units_bytes(6); i++) nonzero += six[i] != 0;
+  CHECK(nonzero == 0, "take-over: calloc over a used page left %zu bytes set", nonzero);
+  alligator_stats(&after);
+  CHECK(after.heap_bytes == before.heap_bytes, "take-over: the heap grew on the second request");
+  free(six);
+  free(big);
+  free(b);
+  CHECK(alligator_validate(NULL, NULL) == 0, "take-over: the heap validates at the end");
+}
+
 int main(void) {
+  check_take_over(); /* first: it lays blocks out in the first segment */
   check_the_check();
   check_repeat();
   /* every class fits its section, sizes are granule multiples and increase */
