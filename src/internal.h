@@ -211,9 +211,11 @@ al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_
 /* ---- spans: the pool of free units, large blocks (span.c) ------------- */
 /* Take a span of exactly `units` units out of the pool, growing the heap if
  * nothing fits and may_grow.  Returns its unit index, or UINT32_MAX.
- * The header's kind is left FREE-shaped; the caller writes its own.  *fresh
- * says whether the span's data is still zero from growth. */
-uint32_t al_span_take(uint32_t units, int *fresh, int may_grow);
+ * The header's kind is left FREE-shaped; the caller writes its own.  *dirty
+ * is how many of its first units may hold old data (0: all still zero from
+ * growth; a span that grew from a used free span at the heap's end is dirty
+ * only there, so calloc zeroes just that part). */
+uint32_t al_span_take(uint32_t units, uint32_t *dirty, int may_grow);
 /* Give units [u, u+units) back to the pool, coalescing with free neighbours. */
 void al_span_give(uint32_t u, uint32_t units);
 /* The size the used span s would have once freed and coalesced with its
@@ -221,9 +223,9 @@ void al_span_give(uint32_t u, uint32_t units);
 uint32_t al_span_merged_size(const span_t *s);
 /* Free the used span s and coalesce it, then take `want` units from the start
  * of the result directly (no bin search), the rest back to the pool.  The
- * caller checked al_span_merged_size >= want.  Returns the unit index (data
- * not fresh), or UINT32_MAX if a neighbour's metadata did not hold. */
-uint32_t al_span_take_freed(span_t *s, uint32_t want, int *fresh);
+ * caller checked al_span_merged_size >= want.  Returns the unit index (all
+ * `want` units dirty), or UINT32_MAX if a neighbour's metadata did not hold. */
+uint32_t al_span_take_freed(span_t *s, uint32_t want, uint32_t *dirty);
 /* A used span (a MiniPage or large block) back to the pool.  Its header now
  * reads FREE, so a stale pointer into it is reported as a double free. */
 void al_span_free(span_t *s);
@@ -250,7 +252,7 @@ void  al_small_free_slow(span_t *s, unsigned c, unsigned used_before);
 /* Units from the pool for a MiniPage or a large block: what the pool has;
  * else the empty MiniPages go back to it and it is asked again; else the heap
  * grows.  The policy lives here, above the pool, so the pool never calls up. */
-uint32_t al_units_take(uint32_t units, int *fresh);
+uint32_t al_units_take(uint32_t units, uint32_t *dirty);
 /* The block is on s's free list (a bounded walk; only for blocks that carry
  * the key, so almost never). */
 int al_small_on_free_list(span_t *s, const al_block *b);

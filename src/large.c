@@ -35,8 +35,8 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
                : AL_HDR + 2 * align + AL_UNIT;
   if (n > (size_t)AL_MAX_REQUEST + 4 * AL_UNIT - slack) return NULL; /* slack < that bound: no wrap */
   uint32_t k = units_for(n + slack);
-  int fresh;
-  uint32_t u = al_units_take(k, &fresh);
+  uint32_t dirty; /* leading units that may hold old data */
+  uint32_t u = al_units_take(k, &dirty);
   if (u == UINT32_MAX) return NULL;
   uintptr_t h = (uintptr_t)al_span(u), p = h + AL_HDR;
   if (align > AL_GRANULE) {
@@ -50,6 +50,7 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
         set_large(al_span(v), k - (v - u), 0, 0);
         set_large(al_span(u), v - u, 0, 0);
         al_span_give(u, v - u);
+        dirty = dirty > v - u ? dirty - (v - u) : 0;
         k -= v - u;
         u = v;
         h = (uintptr_t)al_span(u);
@@ -66,7 +67,10 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
   al_g.large_blocks++;
   al_g.large_units += k;
   al_note_alloc(h + (size_t)k * AL_UNIT - p);
-  if (zero && !fresh) memset((void *)p, 0, n);
+  if (zero && dirty) { /* zero what may hold old data: memory fresh from growth is zero */
+    size_t old = h + (size_t)dirty * AL_UNIT - p; /* > 0: p lies in the first unit */
+    memset((void *)p, 0, n < old ? n : old);
+  }
   return (void *)p;
 }
 

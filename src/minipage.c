@@ -99,18 +99,18 @@ static span_t *empty_page_fitting(uint32_t units) {
  * to the pool and the heap grows (after one more search: two released pages
  * that are neighbours may fit together).  So memory grows only when no free
  * memory can serve the request.  O(AL_SPARES). */
-uint32_t al_units_take(uint32_t units, int *fresh) {
-  uint32_t u = al_span_take(units, fresh, 0);
+uint32_t al_units_take(uint32_t units, uint32_t *dirty) {
+  uint32_t u = al_span_take(units, dirty, 0);
   if (u != UINT32_MAX) return u;
   span_t *s = empty_page_fitting(units);
   if (s) {
     al_g.class_pages[s->cls]--;
-    u = al_span_take_freed(s, units, fresh);
+    u = al_span_take_freed(s, units, dirty);
     if (u != UINT32_MAX) return u;
   }
   release_spares();
   release_idle();
-  return al_span_take(units, fresh, 1);
+  return al_span_take(units, dirty, 1);
 }
 
 int al_small_on_free_list(span_t *s, const al_block *b) {
@@ -132,11 +132,11 @@ static span_t *page_new(unsigned c) {
     al_g.class_pages[s->cls]--;
     fresh = s->bump ? 0 : s->head & HEAD_FRESH; /* segments handed out before are dirty */
   } else {
-    int f;
-    uint32_t u = al_units_take(1, &f);
+    uint32_t dirty;
+    uint32_t u = al_units_take(1, &dirty);
     if (u == UINT32_MAX) return NULL;
     s = al_span(u);
-    fresh = f ? HEAD_FRESH : 0;
+    fresh = dirty ? 0 : HEAD_FRESH;
   }
   s->head = al_make_head(KIND_MINI, 1, (s->head & HEAD_PREV_FREE) | fresh);
   s->next = s->prev = 0;

@@ -140,7 +140,7 @@ static void split_front(uint32_t u, uint32_t have, uint32_t keep) {
   } else {
     span_t *next = al_span(u + have);
     next->head &= ~HEAD_PREV_FREE;
-    if (fresh) ((uint32_t *)next)[-1] = 0;     /* the footer was in user data */
+    ((uint32_t *)next)[-1] = 0; /* the footer was in user data (fresh there, if only at the end) */
   }
   s->head = al_make_head(KIND_FREE, keep, fresh);
 }
@@ -218,7 +218,8 @@ static uint32_t grow_segment(uint32_t units, uintptr_t brk) {
 /* Grow the heap so that a FREE span of >= units units exists at its end.
  * Returns that span, out of the bins (merged with a free span that ended
  * the heap), or NONE. */
-static al_noinline uint32_t grow(uint32_t units) {
+static al_noinline uint32_t grow(uint32_t units, uint32_t *dirty) {
+  *dirty = 0;
   if (units > MAX_UNITS) return NONE;
   uintptr_t brk = (uintptr_t)al_backend_sbrk(0);
   if (!al_g.end || brk != (uintptr_t)al_span(al_g.end) + AL_HDR)
@@ -232,6 +233,7 @@ static al_noinline uint32_t grow(uint32_t units) {
     return NONE;
   }
   if (ln >= units) { /* the last span fits after all (the bin search rounds up) */
+    *dirty = al_span(e - ln)->head & HEAD_FRESH ? 0 : ln;
     bin_remove(e - ln, ln);
     return e - ln;
   }
@@ -249,8 +251,11 @@ static al_noinline uint32_t grow(uint32_t units) {
   if (ln) {
     span_t *l = al_span(e - ln);
     bin_remove(e - ln, ln);
-    if (l->head & HEAD_FRESH) memset((char *)end - 4, 0, 4 + AL_HDR); /* now inside data */
-    else fresh = 0;
+    memset((char *)end - 4, 0, 4 + AL_HDR); /* footer and END header: now inside fresh data */
+    if (!(l->head & HEAD_FRESH)) { /* only its first ln units may hold old data */
+      fresh = 0;
+      *dirty = ln;
+    }
     u = e - ln;
     n += ln;
   }
@@ -261,8 +266,8 @@ static al_noinline uint32_t grow(uint32_t units) {
 }
 
 /* ---- the pool's interface ------------------------------------------- */
-uint32_t al_span_take(uint32_t units, int *fresh, int may_grow) {
-  uint32_t u;
+uint32_t al_span_take(uint32_t units, uint32_t *dirty, int may_grow) {
+  uint32_t u, d = UINT32_MAX;
   unsigned b = bin_of(units);
   uint32_t h = al_g.bins[b];
   if (h && al_size(al_span(h - 1)) >= units) {
@@ -274,12 +279,13 @@ uint32_t al_span_take(uint32_t units, int *fresh, int may_grow) {
       u = al_g.bins[fb] - 1;
       if (al_unlikely(!bin_take(u, al_size(al_span(u))))) goto corrupt;
     } else {
-      u = may_grow ? grow(units) : NONE;
+      u = may_grow ? grow(units, &d) : NONE;
       if (u == NONE) return NONE;
     }
   }
   span_t *s = al_span(u);
-  *fresh = (s->head & HEAD_FRESH) != 0;
+  if (d == UINT32_MAX) d = s->head & HEAD_FRESH ? 0 : units; /* from a bin: all or nothing */
+  *dirty = d < units ? d : units;
   split_front(u, al_size(s), units);
   return u;
 corrupt:
@@ -327,7 +333,7 @@ uint32_t al_span_merged_size(const span_t *s) {
   return ln > MAX_UNITS ? 0 : n + ln; /* a wild footer: merge reports it */
 }
 
-uint32_t al_span_take_freed(span_t *s, uint32_t want, int *fresh) {
+uint32_t al_span_take_freed(span_t *s, uint32_t want, uint32_t *dirty) {
   uint32_t u = al_index(s);
   s->head = (s->head & ~HEAD_KIND_MASK & ~HEAD_FRESH) | KIND_FREE;
   uint32_t n = merge(&u, al_size(s));
@@ -337,7 +343,7 @@ uint32_t al_span_take_freed(span_t *s, uint32_t want, int *fresh) {
     return NONE;
   }
   al_span(u)->head = al_make_head(KIND_FREE, n, 0);
-  *fresh = 0;
+  *dirty = want;
   split_front(u, n, want);
   return u;
 }
@@ -367,7 +373,8 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
     got = al_size(rs);
     bin_remove(r, got);
   } else if (r == al_g.end || (al_kind(rs) == KIND_FREE && r + al_size(rs) == al_g.end)) {
-    uint32_t t = grow(extra);
+    uint32_t dirty;
+    uint32_t t = grow(extra, &dirty);
     if (t == NONE) return 0;
     if (t != r) { /* a new, separate segment: keep it for later */
       make_free(t, al_size(al_span(t)), al_span(t)->head & HEAD_FRESH);
