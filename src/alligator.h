@@ -134,8 +134,10 @@ enum {
 typedef void (*alligator_error_fn)(int kind, void *ptr, const char *message);
 alligator_error_fn alligator_set_error_handler(alligator_error_fn fn);
 
-#ifdef ALLIGATOR_PREFIX
-/* The prefixed build (-DALLIGATOR_PREFIX): the malloc family under these names. */
+/* The malloc family under Alligator's own names, in every build: the only
+ * names of the prefixed build (-DALLIGATOR_PREFIX, beside the C library's
+ * malloc); in the others strong aliases of the same functions, for callers
+ * that must reach Alligator whoever defines malloc (the Rust crate). */
 void *alligator_malloc(size_t n);
 void alligator_free(void *p);
 void *alligator_calloc(size_t count, size_t n);
@@ -147,7 +149,6 @@ int alligator_posix_memalign(void **out, size_t align, size_t n);
 void *alligator_valloc(size_t n);
 void *alligator_pvalloc(size_t n);
 size_t alligator_malloc_usable_size(void *p);
-#endif
 
 /* Host shim only: cap the simulated linear memory (bytes, rounded down to
  * 64 KiB pages; 0 = the whole reservation).  Also read once from the

@@ -7,30 +7,12 @@
 #include "alligator.h"
 
 /* ---- the crate's entry points --------------------------------------------- */
-#ifndef ALLIGATOR_PREFIX
-/* wasm32-wasi: the core is built unprefixed, so it IS the C library's malloc
- * (one heap for Rust, wasi-libc and any C code; wasi-libc's dlmalloc.o is
- * never linked).  The crate always calls alligator_*: Rust's LLVM knows what
+/* The crate always calls alligator_* (alligator.h): in the prefixed host and
+ * wasm32-unknown-unknown builds the core's only names, on wasm32-wasi strong
+ * aliases of the unprefixed core, which IS the C library's malloc there (one
+ * heap for Rust, wasi-libc and any C code; wasi-libc's dlmalloc.o is never
+ * linked).  Calling malloc by name would not do: Rust's LLVM knows what
  * malloc and free are and may delete calls it thinks are unused. */
-void *malloc(size_t n);
-void free(void *p);
-void *calloc(size_t count, size_t n);
-void *realloc(void *p, size_t n);
-void *memalign(size_t align, size_t n);
-size_t malloc_usable_size(void *p);
-void *alligator_malloc(size_t n);
-void alligator_free(void *p);
-void *alligator_calloc(size_t count, size_t n);
-void *alligator_realloc(void *p, size_t n);
-void *alligator_memalign(size_t align, size_t n);
-size_t alligator_malloc_usable_size(void *p);
-void *alligator_malloc(size_t n) { return malloc(n); }
-void alligator_free(void *p) { free(p); }
-void *alligator_calloc(size_t count, size_t n) { return calloc(count, n); }
-void *alligator_realloc(void *p, size_t n) { return realloc(p, n); }
-void *alligator_memalign(size_t align, size_t n) { return memalign(align, n); }
-size_t alligator_malloc_usable_size(void *p) { return malloc_usable_size(p); }
-#endif
 
 /* ---- the last misuse message ---------------------------------------------- */
 /* Kept on every target (by the crate's misuse hook, and on
