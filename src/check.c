@@ -16,7 +16,7 @@ static int walk(visit_fn visit, void *arg, al_check_fn report, void *ctx) {
     for (;;) {
       span_t *s = al_span(u);
       unsigned kind = al_kind(s);
-      if ((s->head & HEAD_MAGIC_MASK) != HEAD_MAGIC || kind == KIND_NONE || kind > KIND_END) {
+      if ((s->head & HEAD_MAGIC_MASK) != HEAD_MAGIC || kind == KIND_NONE || kind > KIND_CACHED) {
         AL_CHECK(0, "unit %u: not a span header (%08x)", u, s->head);
         return count;
       }
@@ -29,12 +29,14 @@ static int walk(visit_fn visit, void *arg, al_check_fn report, void *ctx) {
         AL_CHECK(0, "unit %u: size %u runs past the heap end %u", u, size, al_g.end);
         return count;
       }
-      if (kind == KIND_FREE) {
+      unsigned is_free = kind == KIND_FREE || kind == KIND_CACHED; /* cached spans are free memory too */
+      if (is_free) {
         AL_CHECK(!prev_free, "unit %u: two free spans side by side", u);
         AL_CHECK(((uint32_t *)al_span(u + size))[-1] == size, "unit %u: footer %u, size %u", u,
               ((uint32_t *)al_span(u + size))[-1], size);
       }
-      prev_free = kind == KIND_FREE;
+      AL_CHECK(kind != KIND_CACHED || al_kind(al_span(u + size)) != KIND_END, "unit %u: a cached span ends a segment", u);
+      prev_free = is_free;
       u += size;
     }
     span_t *end = al_span(u);
@@ -51,7 +53,7 @@ typedef struct {
   al_check_fn report;
   void *ctx;
   int errors;
-  size_t free_spans, free_units, large_blocks, large_units, in_use, partial;
+  size_t free_spans, free_units, cached_spans, cached_units, large_blocks, large_units, in_use, partial;
   size_t pages[AL_NCLASSES], used[AL_NCLASSES];
 } tally_t;
 
@@ -64,6 +66,10 @@ static void tally(void *arg, span_t *s, uint32_t u) {
   case KIND_FREE:
     t->free_spans++;
     t->free_units += al_size(s);
+    break;
+  case KIND_CACHED:
+    t->cached_spans++;
+    t->cached_units += al_size(s);
     break;
   case KIND_LARGE:
     AL_CHECK(s->next >= AL_HDR && s->next < AL_UNIT, "large block %u: data offset %u", u, s->next);
@@ -95,6 +101,11 @@ int alligator_validate(al_check_fn report, void *ctx) {
   t.ctx = ctx;
   int count = walk(tally, &t, report, ctx) + t.errors, *errors = &count;
   al_span_check(report, ctx, errors);
+  size_t cached_spans, cached_units;
+  al_lcache_check(report, ctx, errors, &cached_spans, &cached_units);
+  AL_CHECK(t.cached_spans == cached_spans && t.cached_units == cached_units,
+        "walk found %zu cached spans of %zu units, the cache's lists hold %zu of %zu", t.cached_spans, t.cached_units,
+        cached_spans, cached_units);
   AL_CHECK(t.free_spans == al_g.free_spans, "walk found %zu free spans, bins say %zu", t.free_spans, al_g.free_spans);
   AL_CHECK(t.free_units == al_g.free_span_units, "walk found %zu free units, bins say %zu", t.free_units,
         al_g.free_span_units);
@@ -141,7 +152,7 @@ static void map_visit(void *arg, span_t *s, uint32_t u) {
   if (m->n < m->max) {
     alligator_span_info *e = &m->out[m->n];
     e->address = (size_t)(uintptr_t)s;
-    e->kind = al_kind(s);
+    e->kind = al_kind(s) == KIND_CACHED ? KIND_FREE : al_kind(s); /* free memory, held by the cache */
     e->bytes = e->kind == KIND_END ? AL_HDR : (size_t)al_size(s) * AL_UNIT;
     e->cls = e->kind == KIND_MINI ? s->cls : 0;
     e->used = e->kind == KIND_MINI ? s->used : 0;

@@ -10,7 +10,9 @@
  * A SPAN is a run of whole units that starts with one header:
  *   - a MiniPage is a 1-unit span whose section holds same-size segments;
  *   - a large block is an n-unit span: header, then n*U - 32 bytes of data;
- *   - a free span is an n-unit run in the pool (segregated bins, TLSF style);
+ *   - a free span is an n-unit run in the pool (segregated bins, TLSF style),
+ *     or a freed large block of a few units parked in the large-span cache
+ *     (lcache.c, kind CACHED): free memory too, kept out of the bins;
  *   - an END header closes each contiguous stretch of memory (a segment).
  * The unit that holds pointer p is (p - base) / U: one multiply by a constant.
  * Every pointer we hand out lies in the section of its span's FIRST unit,
@@ -67,6 +69,18 @@ al_inline unsigned al_log2(uint32_t x) { return 31u - (unsigned)__builtin_clz(x)
 #define AL_MAX_REQUEST ALLIGATOR_MAX_REQUEST /* above this: ENOMEM at once */
 #define AL_GROW_MIN    16u              /* grow the heap by at least 16 units (33 KiB) */
 #define AL_SPARES      1u               /* empty MiniPages kept out of the pool (tunable) */
+/* The large-span cache (lcache.c, tunable): a freed large block of k <=
+ * AL_LCACHE_UNITS units whose neighbours are both in use is parked in the
+ * LIFO list for k (no coalescing), at most AL_LCACHE_DEPTH spans per k (a
+ * span that finds its list full goes to the pool); a large malloc of k units
+ * pops it (no bin search, no split).  At most AL_LCACHE_DEPTH * K(K+1)/2
+ * units are cached.  Invariant: a cached span is free memory like a pool
+ * span: no FREE or CACHED span is adjacent to it and no END follows it (the
+ * pool absorbs a cached neighbour when it frees or extends a span), so
+ * cached spans never keep memory from coalescing, and the pool takes one
+ * before the heap grows (al_span_take): no flush needed. */
+#define AL_LCACHE_UNITS 5u              /* largest cached span, in units */
+#define AL_LCACHE_DEPTH 2u              /* cached spans per unit count */
 
 /* ---- span header ------------------------------------------------------ */
 enum {
@@ -75,6 +89,7 @@ enum {
   KIND_LARGE = 2,
   KIND_MINI = 3,
   KIND_END = 4,
+  KIND_CACHED = 5, /* a free span in the large-span cache (lcache.c) */
 };
 #define HEAD_KIND_MASK 7u
 #define HEAD_PREV_FREE 8u    /* the span just before this one is FREE */
@@ -92,14 +107,16 @@ typedef struct al_block {
 
 typedef struct span {
   /* kind | PREV_FREE | FRESH | MAGIC | size << 8.  Invariant: the magic bits are
-   * HEAD_MAGIC; PREV_FREE is set iff the physically previous span is FREE;
-   * two FREE spans are never adjacent (they are coalesced at once). */
+   * HEAD_MAGIC; PREV_FREE is set iff the physically previous span is FREE
+   * or CACHED (each keeps its size in a footer, its last 4 bytes); no two
+   * FREE or CACHED spans are adjacent (they are coalesced at once). */
   uint32_t head;
   /* FREE: the bin list (unit index + 1, 0 = none).
    * MINI: the class's partial list, same encoding; only while the page is
    *       neither the class's current page nor full.
    * LARGE: next = offset of the user pointer from the header (>= 32, < U),
    *        prev = the size the user asked for (for checked builds and stats).
+   * CACHED: the cache's list for its size, same encoding as FREE.
    * END:  next = first unit of the next segment + 1 (0 = last segment). */
   uint32_t next, prev;
   /* MINI only.  cls: size class.  used: segments in use (0..slots).
@@ -172,6 +189,12 @@ typedef struct al_state {
    * when another current page empties, the idle one goes back to the pool. */
   span_t   *idle;
   uint32_t  nspare;
+  /* The large-span cache (lcache.c): lcache[k] heads the LIFO list of cached
+   * k-unit spans (unit index + 1, 0 = empty), lcache_count[k] its length
+   * (<= AL_LCACHE_DEPTH); bit k of lcache_mask is set iff it is non-empty. */
+  uint32_t  lcache[AL_LCACHE_UNITS + 1];
+  uint8_t   lcache_count[AL_LCACHE_UNITS + 1];
+  uint32_t  lcache_mask;
   uintptr_t key;            /* marks freed small blocks (al_block.key); never 0 */
   /* Pages with free segments, not current: a queue, oldest first (the oldest
    * has had longest to collect frees, so switching to it lasts longest). */
@@ -237,6 +260,24 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want);
 /* Heap check of the pool: bins hold exactly the free spans, each in its bin. */
 size_t al_span_largest_free(void);
 void al_span_check(al_check_fn report, void *ctx, int *errors);
+
+/* ---- the large-span cache (lcache.c; put and pop inline in lcache.h) --- */
+/* The head of the shortest non-empty list of spans >= units units (still
+ * cached), or UINT32_MAX.  O(1): one mask scan (inline: the pool asks on
+ * every take that misses its exact bin). */
+al_inline uint32_t al_lcache_fit(uint32_t units) {
+  uint32_t m = units <= AL_LCACHE_UNITS ? al_g.lcache_mask & (~0u << units) : 0;
+  return m ? al_g.lcache[al_ctz32(m)] - 1 : UINT32_MAX;
+}
+/* Check cached span u of n units (header, footer, the next span's
+ * PREV_FREE, list links) and take it out of the cache, its header
+ * FREE-shaped; 0 (nothing changed) if its metadata does not hold.  The pool
+ * calls it to absorb a cached neighbour or take a cached span.  O(1). */
+int al_lcache_unlink(uint32_t u, uint32_t n);
+/* Cached spans and units (O(AL_LCACHE_UNITS)), for statistics. */
+void al_lcache_totals(size_t *spans, size_t *units);
+/* Heap check of the cache's lists; *spans / *units: what they hold. */
+void al_lcache_check(al_check_fn report, void *ctx, int *errors, size_t *spans, size_t *units);
 
 void *al_large_alloc(size_t n, size_t align, int zero);
 void  al_large_free(span_t *s, void *p);

@@ -5,9 +5,12 @@
  *
  * p always lies in the section of the span's first unit (offset in [32, U)),
  * so free finds the header with (p - base) / U.  The header keeps the offset
- * (to reject pointers that are not p) and the size asked for.
+ * (to reject pointers that are not p) and the size asked for.  A freed block
+ * of a few units is parked in the large-span cache when it can be (lcache.c),
+ * and a request of that many units takes it back first.
  */
 #include "minipage.h"
+#include "lcache.h"
 
 al_inline uint32_t units_for(size_t bytes) { return (uint32_t)((bytes + AL_UNIT - 1) / AL_UNIT); }
 
@@ -35,8 +38,9 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
                : AL_HDR + 2 * align + AL_UNIT;
   if (n > (size_t)AL_MAX_REQUEST + 4 * AL_UNIT - slack) return NULL; /* slack < that bound: no wrap */
   uint32_t k = units_for(n + slack);
-  uint32_t dirty; /* leading units that may hold old data */
-  uint32_t u = al_units_take(k, &dirty);
+  uint32_t dirty = k; /* leading units that may hold old data (all of a cached span) */
+  uint32_t u = al_lcache_pop(k); /* a cached span of exactly k units, else the pool */
+  if (u == UINT32_MAX) u = al_units_take(k, &dirty);
   if (u == UINT32_MAX) return NULL;
   uintptr_t h = (uintptr_t)al_span(u), p = h + AL_HDR;
   if (align > AL_GRANULE) {
@@ -59,7 +63,7 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
   }
   span_t *s = al_span(u);
   set_large(s, k, (uint32_t)(p - h), n);
-  uint32_t need = units_for(p - h + n);
+  uint32_t need = align <= AL_GRANULE ? k : units_for(p - h + n); /* (k already: slack was the header) */
   if (need < k) { /* the slack was not all needed */
     al_span_trim(u, k, need);
     k = need;
@@ -88,7 +92,7 @@ void al_large_free(span_t *s, void *p) {
   al_g.large_blocks--;
   al_g.large_units -= k;
   al_g.in_use_bytes -= al_large_room(s, p);
-  al_span_free(s);
+  if (!al_lcache_put(s)) al_span_free(s);
 }
 
 /* Resize in place: shrink by giving whole units back, grow into a free right

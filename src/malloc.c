@@ -134,7 +134,7 @@ al_inline span_t *header_of(void *p, const char *who) {
   if (al_likely((s->head & HEAD_MAGIC_MASK) == HEAD_MAGIC && off >= AL_HDR)) {
     if (al_likely(kind == KIND_MINI)) return s;
     if (kind == KIND_LARGE && off == s->next) return s;
-    if (kind == KIND_FREE) {
+    if (kind == KIND_FREE || kind == KIND_CACHED) {
       al_report(AL_ERR_DOUBLE_FREE, p, who);
       return NULL;
     }

@@ -10,6 +10,11 @@
  * Boundary tags: a FREE span writes its size in its last 4 bytes (the
  * footer), and the span after it carries HEAD_PREV_FREE, so freeing a span
  * finds both neighbours in O(1).  Invariant: no two FREE spans are adjacent.
+ *
+ * The large-span cache (lcache.c) holds free spans outside the bins, with
+ * the same tags: a neighbour that is CACHED is absorbed like a FREE one
+ * (al_lcache_unlink instead of the bin unlink), and a request that no bin
+ * can serve takes a cached span before the heap grows.
  */
 #include "internal.h"
 
@@ -112,6 +117,13 @@ static void bin_remove(uint32_t u, uint32_t units) {
   int ok = bin_take(u, units);
   al_assert(ok);
   (void)ok;
+}
+
+/* A free neighbour of a span being freed or grown: out of its bin, or out
+ * of the large-span cache; 0 (nothing changed) when its metadata does not
+ * hold. */
+static int neighbour_take(uint32_t u, uint32_t n) {
+  return al_kind(al_span(u)) == KIND_CACHED ? al_lcache_unlink(u, n) : bin_take(u, n);
 }
 
 /* Report the corruption found at p (glibc's words for it); the operation
@@ -274,8 +286,14 @@ uint32_t al_span_take(uint32_t units, uint32_t *dirty, int may_grow) {
     u = h - 1;                       /* an exact-bin span that fits: best fit */
     if (al_unlikely(!bin_take(u, al_size(al_span(u))))) goto corrupt;
   } else {
+    /* The best fit among the bins and the cached spans (free spans of exact
+     * sizes), as if those were in the bins; a cached one before growth. */
     int fb = bin_find(bin_fitting(units));
-    if (fb >= 0) {
+    uint32_t c = al_lcache_fit(units);
+    if (c != NONE && (fb < 0 || al_size(al_span(c)) <= al_size(al_span(al_g.bins[fb] - 1)))) {
+      u = c;
+      if (al_unlikely(!al_lcache_unlink(u, al_size(al_span(u))))) goto corrupt;
+    } else if (fb >= 0) {
       u = al_g.bins[fb] - 1;
       if (al_unlikely(!bin_take(u, al_size(al_span(u))))) goto corrupt;
     } else {
@@ -300,9 +318,9 @@ corrupt:
 static uint32_t merge(uint32_t *u, uint32_t units) {
   span_t *s = al_span(*u);
   span_t *r = al_span(*u + units);
-  if (al_kind(r) == KIND_FREE) {
+  if (al_kind(r) == KIND_FREE || al_kind(r) == KIND_CACHED) {
     uint32_t rn = al_size(r);
-    if (al_unlikely(!bin_take(*u + units, rn))) {
+    if (al_unlikely(!neighbour_take(*u + units, rn))) {
       pool_corrupt(al_section(r), CORRUPT_FREE);
       return 0;
     }
@@ -310,7 +328,7 @@ static uint32_t merge(uint32_t *u, uint32_t units) {
   }
   if (s->head & HEAD_PREV_FREE) {
     uint32_t ln = ((uint32_t *)s)[-1];
-    if (al_unlikely(ln > *u || !bin_take(*u - ln, ln))) {
+    if (al_unlikely(ln > *u || !neighbour_take(*u - ln, ln))) {
       pool_corrupt(al_section(s), CORRUPT_PREV);
       return 0;
     }
@@ -328,7 +346,7 @@ void al_span_give(uint32_t u, uint32_t units) {
 uint32_t al_span_merged_size(const span_t *s) {
   uint32_t n = al_size(s); /* sizes are < 2^24: the sums below cannot wrap */
   const span_t *r = (const span_t *)((const char *)s + (size_t)n * AL_UNIT);
-  if (al_kind(r) == KIND_FREE) n += al_size(r);
+  if (al_kind(r) == KIND_FREE || al_kind(r) == KIND_CACHED) n += al_size(r);
   uint32_t ln = s->head & HEAD_PREV_FREE ? ((const uint32_t *)s)[-1] : 0;
   return ln > MAX_UNITS ? 0 : n + ln; /* a wild footer: merge reports it */
 }
@@ -372,6 +390,11 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
   if (al_kind(rs) == KIND_FREE && al_size(rs) >= extra) {
     got = al_size(rs);
     bin_remove(r, got);
+  } else if (al_kind(rs) == KIND_CACHED && al_size(rs) >= extra) {
+    if (!al_lcache_unlink(r, got = al_size(rs))) {
+      pool_corrupt(al_section(rs), CORRUPT_FREE);
+      return 0;
+    }
   } else if (r == al_g.end || (al_kind(rs) == KIND_FREE && r + al_size(rs) == al_g.end)) {
     uint32_t dirty;
     uint32_t t = grow(extra, &dirty);
@@ -390,12 +413,17 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
   return 1;
 }
 
-/* Largest free span: the head of the highest non-empty bin (within 12.5%). */
+/* Largest free span: the head of the highest non-empty bin (within 12.5%),
+ * or the largest cached span if that is larger. */
 size_t al_span_largest_free(void) {
-  if (!al_g.bin_summary) return 0;
-  unsigned w = al_log2(al_g.bin_summary);
-  unsigned b = w * 32 + al_log2(al_g.bin_bits[w]);
-  return (size_t)al_size(al_span(al_g.bins[b] - 1)) * AL_UNIT;
+  uint32_t n = al_g.lcache_mask ? al_log2(al_g.lcache_mask) : 0;
+  if (al_g.bin_summary) {
+    unsigned w = al_log2(al_g.bin_summary);
+    unsigned b = w * 32 + al_log2(al_g.bin_bits[w]);
+    uint32_t bn = al_size(al_span(al_g.bins[b] - 1));
+    if (bn > n) n = bn;
+  }
+  return (size_t)n * AL_UNIT;
 }
 
 /* ---- heap check ------------------------------------------------------- */

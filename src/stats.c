@@ -21,8 +21,10 @@ static void stats_locked(alligator_stats_t *st) {
   st->large_blocks = al_g.large_blocks;
   st->large_bytes = al_g.large_units * AL_UNIT;
   st->live_allocations += al_g.large_blocks;
-  st->free_spans = al_g.free_spans;
-  st->free_span_bytes = al_g.free_span_units * AL_UNIT;
+  size_t cached_spans, cached_units; /* free spans in the large-span cache */
+  al_lcache_totals(&cached_spans, &cached_units);
+  st->free_spans = al_g.free_spans + cached_spans;
+  st->free_span_bytes = (al_g.free_span_units + cached_units) * AL_UNIT;
   st->free_bytes = st->free_span_bytes + small_free;
   st->overhead_bytes = st->heap_bytes - st->in_use_bytes - st->free_bytes;
   st->largest_free_bytes = al_span_largest_free();

@@ -1,0 +1,97 @@
+/* The large-span cache: freed large blocks of a few units, parked whole.
+ *
+ * A large block of k <= AL_LCACHE_UNITS units that is freed while both its
+ * neighbours are in use (no coalescing could happen) becomes a CACHED span
+ * on the LIFO list for k; the next large malloc of k units pops it.  That
+ * skips the pool's bin search, bitmaps and split (class_sweep and
+ * random_actions free and reuse blocks of 2..5 units all the time).
+ *
+ *     lcache[k] -> span -> span -> 0        (at most AL_LCACHE_DEPTH each)
+ *
+ * A cached span keeps the pool's boundary tags (footer, the next span's
+ * PREV_FREE), so when a neighbour is freed or a block grows into it, the
+ * pool absorbs it (al_lcache_unlink) exactly as it would a free span: no two
+ * FREE or CACHED spans are ever adjacent, and none ends a segment.  So the
+ * cache never keeps memory from coalescing; the only memory it withholds is
+ * its own spans, which the pool takes (al_lcache_fit) before the heap grows.
+ *
+ * This module only edits span headers and its own lists: the pool (span.c),
+ * large blocks (large.c, through lcache.h's inline put and pop) and
+ * statistics call it; it calls nothing above.
+ * Every operation is O(1); the totals and the check O(AL_LCACHE_UNITS).
+ */
+#include "lcache.h"
+
+#define NONE UINT32_MAX
+
+_Static_assert(AL_LCACHE_UNITS < 31, "one mask bit per cached size, and one above");
+_Static_assert(AL_LCACHE_DEPTH <= 255, "lcache_count is 8 bits");
+
+al_inline uint32_t *footer_of(uint32_t u, uint32_t n) { return &((uint32_t *)al_span(u + n))[-1]; }
+
+/* The facts a cached span must show before it is trusted (as the pool's
+ * span_trusted: its header and footer lie in memory a program can reach
+ * after free); on success *ps / *xs are its list neighbours (NULL: none). */
+al_inline int cached_trusted(uint32_t u, uint32_t n, span_t **ps, span_t **xs) {
+  if (n == 0 || n > AL_LCACHE_UNITS || u >= al_g.end || n > al_g.end - u) return 0;
+  span_t *s = al_span(u);
+  if (s->head != al_make_head(KIND_CACHED, n, 0)) return 0;
+  if (*footer_of(u, n) != n || !(al_span(u + n)->head & HEAD_PREV_FREE)) return 0;
+  uint32_t p = s->prev, x = s->next;
+  *ps = *xs = NULL;
+  if (p) {
+    if (p - 1 >= al_g.end || (*ps = al_span(p - 1))->next != u + 1) return 0;
+  } else if (al_g.lcache[n] != u + 1) {
+    return 0;
+  }
+  return !x || (x - 1 < al_g.end && (*xs = al_span(x - 1))->prev == u + 1);
+}
+
+int al_lcache_unlink(uint32_t u, uint32_t n) {
+  span_t *ps, *xs;
+  if (al_unlikely(!cached_trusted(u, n, &ps, &xs))) return 0;
+  span_t *s = al_span(u);
+  if (ps) ps->next = s->next;
+  else al_g.lcache[n] = s->next;
+  if (xs) xs->prev = s->prev;
+  al_assert(al_g.lcache_count[n] > 0);
+  al_g.lcache_count[n]--;
+  if (!al_g.lcache[n]) al_g.lcache_mask &= ~(1u << n);
+  s->head = al_make_head(KIND_FREE, n, 0); /* FREE-shaped, out of every list */
+  return 1;
+}
+
+void al_lcache_corrupt(uint32_t u) {
+  al_report(AL_ERR_CORRUPTION, al_section(al_span(u)), "a cached free span: corrupted (written after free?)");
+}
+
+void al_lcache_totals(size_t *spans, size_t *units) {
+  *spans = *units = 0;
+  for (uint32_t k = 1; k <= AL_LCACHE_UNITS; k++) {
+    *spans += al_g.lcache_count[k];
+    *units += (size_t)al_g.lcache_count[k] * k;
+  }
+}
+
+void al_lcache_check(al_check_fn report, void *ctx, int *errors, size_t *spans, size_t *units) {
+  *spans = *units = 0;
+  AL_CHECK(!al_g.lcache[0] && !al_g.lcache_count[0] && !(al_g.lcache_mask & 1u), "large-span cache: list 0 in use");
+  for (uint32_t k = 1; k <= AL_LCACHE_UNITS; k++) {
+    uint32_t prev = 0, n = 0;
+    for (uint32_t h = al_g.lcache[k]; h && n <= AL_LCACHE_DEPTH; h = al_span(h - 1)->next, n++) {
+      AL_CHECK_OR_RETURN(h - 1 < al_g.end, "large-span cache %u: link %u past the heap end", k, h - 1);
+      span_t *s = al_span(h - 1);
+      AL_CHECK(s->head == al_make_head(KIND_CACHED, k, 0), "large-span cache %u: span %u has head %08x", k, h - 1,
+               s->head);
+      AL_CHECK(s->prev == prev, "large-span cache %u: span %u has a wrong back link", k, h - 1);
+      prev = h;
+    }
+    AL_CHECK(n == al_g.lcache_count[k] && n <= AL_LCACHE_DEPTH, "large-span cache %u: list holds %u%s spans, count %u",
+             k, n, n > AL_LCACHE_DEPTH ? "+" : "", al_g.lcache_count[k]);
+    AL_CHECK(((al_g.lcache_mask >> k) & 1) == (al_g.lcache[k] != 0), "large-span cache %u: mask bit disagrees", k);
+    *spans += n;
+    *units += (size_t)n * k;
+  }
+  AL_CHECK(!(al_g.lcache_mask >> (AL_LCACHE_UNITS + 1)), "large-span cache: mask %08x has bits past %u",
+           al_g.lcache_mask, AL_LCACHE_UNITS);
+}
