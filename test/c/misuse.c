@@ -24,6 +24,9 @@ typedef struct {
 static const case_t cases[] = {
     {"double-free-small", "double free", 0},
     {"double-free-large", "double free", 0},
+    {"double-free-cached", "double free", 0},
+    {"realloc-freed-cached", "double free", 0},
+    {"usable-size-freed-cached", "double free", 0},
     {"foreign-stack", "invalid pointer", 0},
     {"foreign-static", "invalid pointer", 0},
     {"interior-large", "invalid pointer", 0},
@@ -66,6 +69,18 @@ static int run_case(const char *name) {
     announce(p);
     free(launder(p));
     free(launder(p));
+  } else if (!strcmp(name, "double-free-cached") || !strcmp(name, "realloc-freed-cached") ||
+             !strcmp(name, "usable-size-freed-cached")) {
+    /* A block of 2 units between two live ones: freed, it is parked in the
+     * large-span cache (not coalesced), and must still read as freed. */
+    void *before = launder(malloc(3000)), *p = launder(malloc(3000)), *after = launder(malloc(3000));
+    announce(p); /* (laundered: the compiler may not drop the neighbours) */
+    free(launder(p));
+    if (name[0] == 'd') free(launder(p));
+    else if (name[0] == 'r') printf("realloc returned %p\n", realloc(launder(p), 3500));
+    else printf("malloc_usable_size: %zu\n", malloc_usable_size(launder(p)));
+    free(launder(before));
+    free(launder(after));
   } else if (!strcmp(name, "foreign-stack")) {
     char local[32];
     announce(local);

@@ -171,9 +171,110 @@ static void check_calloc_after_dirty_end(void) {
   free(z);
 }
 
+/* The large-span cache (lcache.c): a freed large block of a few units whose
+ * neighbours are in use is parked whole and handed out again by the next
+ * malloc of that many units; cached memory is free memory for statistics,
+ * the heap map and the check; the pool absorbs a cached neighbour; a cached
+ * span serves a request before the heap grows. */
+#define UNIT2 (2 * AL_UNIT - AL_HDR) /* the largest request in 2 units */
+static size_t free_in_map(void) {
+  static alligator_span_info map[4096];
+  size_t n = alligator_heap_map(map, 4096), bytes = 0;
+  for (size_t i = 0; i < n && i < 4096; i++)
+    if (map[i].kind == KIND_FREE) bytes += map[i].bytes;
+  return bytes;
+}
+static void check_lcache(void) {
+  alligator_stats_t st0, st;
+  setvbuf(stdout, NULL, _IONBF, 0); /* a failure's message must not malloc stdout's buffer (4 KiB: 2 units) */
+  char *g1 = malloc(UNIT2), *a = malloc(UNIT2), *g2 = malloc(UNIT2);
+  CHECK(g1 && a && g2, "lcache: setup");
+  alligator_stats(&st0);
+  size_t map0 = free_in_map();
+  uint32_t au = al_unit_of(a); /* (a's unit and address as numbers: a is freed below) */
+  uintptr_t aa = (uintptr_t)a;
+  span_t *s = al_span(au);
+  CHECK(al_kind(al_span(au + 2)) == KIND_LARGE && !(s->head & HEAD_PREV_FREE), "lcache: a's neighbours in use");
+  free(a);
+  CHECK(al_kind(s) == KIND_CACHED && al_g.lcache_count[2] == 1, "lcache: a freed 2-unit block is cached (kind %u)", al_kind(s));
+  alligator_stats(&st);
+  CHECK(st.free_spans == st0.free_spans + 1 && st.free_span_bytes == st0.free_span_bytes + 2 * AL_UNIT &&
+            st.free_bytes == st0.free_bytes + 2 * AL_UNIT && st.overhead_bytes == st0.overhead_bytes - AL_HDR,
+        "lcache: stats count the cached span (header included) as free (%zu -> %zu free bytes, overhead %zu -> %zu)", st0.free_bytes,
+        st.free_bytes, st0.overhead_bytes, st.overhead_bytes);
+  CHECK(free_in_map() == map0 + 2 * AL_UNIT, "lcache: the heap map shows the cached span as free");
+  CHECK(alligator_validate(NULL, NULL) == 0, "lcache: a heap with a cached span validates");
+  /* the check sees a damaged cache */
+  EXPECT_CAUGHT("cached span footer", ((uint32_t *)al_span(au + 2))[-1], 7u);
+  EXPECT_CAUGHT("cached span back link", s->prev, 12345u);
+  EXPECT_CAUGHT("cache count", al_g.lcache_count[2], (uint8_t)(al_g.lcache_count[2] + 1));
+  EXPECT_CAUGHT("cache mask", al_g.lcache_mask, al_g.lcache_mask ^ 4u);
+  EXPECT_CAUGHT("cached span size", s->head, al_make_head(KIND_CACHED, 1, 0));
+  char *b = malloc(UNIT2);
+  CHECK((uintptr_t)b == aa && al_g.lcache_count[2] == 0, "lcache: malloc of 2 units reuses the cached span (%p, not %#zx)",
+        (void *)b, (size_t)aa);
+  memset(b, 0xAB, UNIT2);
+  free(b);
+  unsigned char *z = calloc(1, UNIT2);
+  CHECK((uintptr_t)z == aa, "lcache: calloc reuses the cached span");
+  size_t nonzero = 0;
+  for (size_t i = 0; z && i < UNIT2; i++) nonzero += z[i] != 0;
+  CHECK(nonzero == 0, "lcache: calloc from a cached span left %zu bytes not zeroed", nonzero);
+  /* the pool absorbs a cached neighbour: no two free spans side by side */
+  free(z);
+  free(g2); /* its left neighbour is cached: one free span of 4+ units */
+  CHECK(al_kind(s) == KIND_FREE && al_size(s) >= 4 && al_g.lcache_count[2] == 0,
+        "lcache: freeing the block after a cached span absorbs it (kind %u, %u units)", al_kind(s), al_size(s));
+  CHECK(alligator_validate(NULL, NULL) == 0, "lcache: after the absorb");
+  free(g1);
+
+  /* Before the heap grows: with the heap capped at its size and the pool
+   * emptied, a cached span must serve a smaller request, and two freed
+   * neighbours (one cached, one absorbing it) a request for both. */
+  enum { MAXB = 4096 };
+  static void *big[MAXB], *pages[MAXB];
+  size_t nbig = 0, npages = 0;
+  alligator_stats(&st0);
+  alligator_host_set_limit(st0.heap_bytes);
+  while (nbig < MAXB && (big[nbig] = malloc(UNIT2)) != NULL) nbig++;
+  while (npages < MAXB && (pages[npages] = malloc(AL_SMALL_MAX)) != NULL) npages++;
+  CHECK(nbig >= 8 && nbig < MAXB && npages < MAXB, "lcache: %zu blocks fill the capped heap", nbig);
+  alligator_stats(&st);
+  CHECK(st.heap_bytes == st0.heap_bytes && st.free_span_bytes == 0, "lcache: the pool is empty (%zu B free)",
+        st.free_span_bytes);
+  span_t *c = al_span(al_unit_of(big[nbig / 2]));
+  free(big[nbig / 2]);
+  big[nbig / 2] = NULL;
+  CHECK(al_kind(c) == KIND_CACHED, "lcache: the freed block is cached");
+  void *p1 = malloc(AL_SMALL_MAX), *p2 = malloc(AL_SMALL_MAX); /* one unit each, from the cached span */
+  CHECK(p1 && p2, "lcache: a cached span serves smaller requests before the heap grows (%p, %p)", p1, p2);
+  CHECK(al_unit_of(p1) == al_index(c) && al_unit_of(p2) == al_index(c) + 1, "lcache: both pages in the cached span");
+  size_t i = 0; /* two neighbours, away from the cached span's remains */
+  while (i + 1 < nbig / 2 - 1 && al_unit_of(big[i + 1]) != al_unit_of(big[i]) + 2) i++;
+  CHECK(al_unit_of(big[i + 1]) == al_unit_of(big[i]) + 2, "lcache: two adjacent blocks");
+  span_t *first = al_span(al_unit_of(big[i]));
+  free(big[i]);
+  CHECK(al_kind(first) == KIND_CACHED, "lcache: the first is cached");
+  free(big[i + 1]);
+  big[i] = big[i + 1] = NULL;
+  void *q = malloc(2 * UNIT2); /* 4 units: fits only in the freed neighbours, coalesced */
+  CHECK(q != NULL, "lcache: freed neighbours, one of them cached, serve a request for both without growth");
+  alligator_stats(&st);
+  CHECK(st.heap_bytes == st0.heap_bytes, "lcache: the heap grew from %zu to %zu B", st0.heap_bytes, st.heap_bytes);
+  CHECK(alligator_validate(NULL, NULL) == 0, "lcache: the capped heap validates");
+  alligator_host_set_limit(0);
+  free(q);
+  free(p1);
+  free(p2);
+  for (size_t j = 0; j < nbig; j++) free(big[j]);
+  for (size_t j = 0; j < npages; j++) free(pages[j]);
+  CHECK(alligator_validate(NULL, NULL) == 0, "lcache: the heap validates at the end");
+}
+
 int main(void) {
   check_take_over(); /* first: it lays blocks out in the first segment */
   check_the_check();
+  check_lcache();
   check_repeat();
   check_calloc_after_dirty_end();
   /* every class fits its section, sizes are granule multiples and increase */
