@@ -12,13 +12,19 @@
  *                            into its never-used segments (one compare); if
  *                            the page is full: the oldest partial page, else a
  *                            spare, else one unit from the pool (below).
- *   malloc > 2 KiB           O(1): pool lookup = 2 bit scans over 5 words of
- *                            bin bitmap, one split.
+ *   malloc > 2 KiB           O(1): a block of k <= 5 units first pops the
+ *                            large-span cache's list for k (one header
+ *                            compare); else pool lookup = 2 bit scans over 5
+ *                            words of bin bitmap and one mask scan of the
+ *                            cache (the better fit wins), one split.
  *   no fit in the pool       an empty page (the spare, or the idle page: the
  *                            current page that emptied last) whose span,
  *                            coalesced with its free neighbours, fits is taken
  *                            over (one merge, one split); else both go back to
  *                            the pool and the heap grows: O(1).
+ *                            Cached large spans need no flush: they are
+ *                            never next to other free memory, and the pool
+ *                            takes one that fits before growing.
  *   free                     O(1): header = (p - base) / 2080; small: round
  *                            down to the segment, compare its freed mark with
  *                            the heap's key, push.  Only a block that carries
@@ -27,6 +33,10 @@
  *                            key).  A page that is not current and empties
  *                            becomes the spare, or (one spare already) goes
  *                            back to the pool with at most 2 coalesces.
+ *                            Large: a block of <= 5 units between two spans
+ *                            in use is parked in the large-span cache (a few
+ *                            stores), else it goes to the pool with at most
+ *                            2 coalesces (a cached neighbour is absorbed).
  *   realloc                  O(1) plus the copy of min(old, new) bytes when it
  *                            cannot resize in place.
  *   memalign(A)              O(1): at most 2 candidate positions are tried.
@@ -46,6 +56,9 @@
  *   per segment of the heap: one 32-byte END header.
  *   empty MiniPages kept out of the pool: at most two (the spare and the idle
  *     current page), handed back before the heap grows.
+ *   the large-span cache: at most 4 freed spans of each size 1..5 units
+ *     (AL_LCACHE_DEPTH, AL_LCACHE_UNITS in internal.h), counted as free
+ *     memory and used before the heap grows: it never makes the heap grow.
  *   static state: sizeof(al_state), under 1 KiB.
  */
 #ifndef ALLIGATOR_H
@@ -115,7 +128,7 @@ int alligator_validate(al_check_fn report, void *ctx);
 typedef struct alligator_span_info {
   size_t address;   /* header address */
   size_t bytes;     /* units * 2080 */
-  unsigned kind;    /* 1 free, 2 large, 3 MiniPage, 4 segment end */
+  unsigned kind;    /* 1 free (pool or large-span cache), 2 large, 3 MiniPage, 4 segment end */
   unsigned cls;     /* MiniPage: size class */
   unsigned used;    /* MiniPage: segments in use; large: 0 */
   unsigned slots;   /* MiniPage: segments */

@@ -80,7 +80,7 @@ al_inline unsigned al_log2(uint32_t x) { return 31u - (unsigned)__builtin_clz(x)
  * cached spans never keep memory from coalescing, and the pool takes one
  * before the heap grows (al_span_take): no flush needed. */
 #define AL_LCACHE_UNITS 5u              /* largest cached span, in units */
-#define AL_LCACHE_DEPTH 2u              /* cached spans per unit count */
+#define AL_LCACHE_DEPTH 4u              /* cached spans per unit count */
 
 /* ---- span header ------------------------------------------------------ */
 enum {
