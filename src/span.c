@@ -122,7 +122,7 @@ static void bin_remove(uint32_t u, uint32_t units) {
 /* A free neighbour of a span being freed or grown: out of its bin, or out
  * of the large-span cache; 0 (nothing changed) when its metadata does not
  * hold. */
-static int neighbour_take(uint32_t u, uint32_t n) {
+al_inline int neighbour_take(uint32_t u, uint32_t n) {
   return al_kind(al_span(u)) == KIND_CACHED ? al_lcache_unlink(u, n) : bin_take(u, n);
 }
 
