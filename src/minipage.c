@@ -38,6 +38,7 @@ static void partial_unlink(unsigned c, span_t *s) {
 /* s is empty, not current, on no list: back to the pool. */
 static void page_to_pool(span_t *s) {
   al_g.class_pages[s->cls]--;
+  if (al_g.idle == s) al_g.idle = NULL; /* (a page reused since it was idle) never leave a hint into the pool */
   al_span_free(s);
 }
 
@@ -105,6 +106,7 @@ uint32_t al_units_take(uint32_t units, uint32_t *dirty) {
   span_t *s = empty_page_fitting(units);
   if (s) {
     al_g.class_pages[s->cls]--;
+    if (al_g.idle == s) al_g.idle = NULL;
     u = al_span_take_freed(s, units, dirty);
     if (u != UINT32_MAX) return u;
   }
