@@ -269,11 +269,8 @@ al_inline uint32_t al_lcache_fit(uint32_t units) {
   uint32_t m = units <= AL_LCACHE_UNITS ? al_g.lcache_mask & (~0u << units) : 0;
   return m ? al_g.lcache[al_ctz32(m)] - 1 : UINT32_MAX;
 }
-/* Check cached span u of n units (header, footer, the next span's
- * PREV_FREE, list links) and take it out of the cache, its header
- * FREE-shaped; 0 (nothing changed) if its metadata does not hold.  The pool
- * calls it to absorb a cached neighbour or take a cached span.  O(1). */
-int al_lcache_unlink(uint32_t u, uint32_t n);
+/* al_lcache_unlink (lcache.h, inline): the pool absorbs a cached neighbour
+ * or takes a cached span, after checking it.  O(1). */
 /* Cached spans and units (O(AL_LCACHE_UNITS)), for statistics. */
 void al_lcache_totals(size_t *spans, size_t *units);
 /* Heap check of the cache's lists; *spans / *units: what they hold. */

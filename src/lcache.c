@@ -27,40 +27,6 @@
 _Static_assert(AL_LCACHE_UNITS < 31, "one mask bit per cached size, and one above");
 _Static_assert(AL_LCACHE_DEPTH <= 255, "lcache_count is 8 bits");
 
-al_inline uint32_t *footer_of(uint32_t u, uint32_t n) { return &((uint32_t *)al_span(u + n))[-1]; }
-
-/* The facts a cached span must show before it is trusted (as the pool's
- * span_trusted: its header and footer lie in memory a program can reach
- * after free); on success *ps / *xs are its list neighbours (NULL: none). */
-al_inline int cached_trusted(uint32_t u, uint32_t n, span_t **ps, span_t **xs) {
-  if (n == 0 || n > AL_LCACHE_UNITS || u >= al_g.end || n > al_g.end - u) return 0;
-  span_t *s = al_span(u);
-  if (s->head != al_make_head(KIND_CACHED, n, 0)) return 0;
-  if (*footer_of(u, n) != n || !(al_span(u + n)->head & HEAD_PREV_FREE)) return 0;
-  uint32_t p = s->prev, x = s->next;
-  *ps = *xs = NULL;
-  if (p) {
-    if (p - 1 >= al_g.end || (*ps = al_span(p - 1))->next != u + 1) return 0;
-  } else if (al_g.lcache[n] != u + 1) {
-    return 0;
-  }
-  return !x || (x - 1 < al_g.end && (*xs = al_span(x - 1))->prev == u + 1);
-}
-
-int al_lcache_unlink(uint32_t u, uint32_t n) {
-  span_t *ps, *xs;
-  if (al_unlikely(!cached_trusted(u, n, &ps, &xs))) return 0;
-  span_t *s = al_span(u);
-  if (ps) ps->next = s->next;
-  else al_g.lcache[n] = s->next;
-  if (xs) xs->prev = s->prev;
-  al_assert(al_g.lcache_count[n] > 0);
-  al_g.lcache_count[n]--;
-  if (!al_g.lcache[n]) al_g.lcache_mask &= ~(1u << n);
-  s->head = al_make_head(KIND_FREE, n, 0); /* FREE-shaped, out of every list */
-  return 1;
-}
-
 void al_lcache_corrupt(uint32_t u) {
   al_report(AL_ERR_CORRUPTION, al_section(al_span(u)), "a cached free span: corrupted (written after free?)");
 }

@@ -16,7 +16,7 @@
  * (al_lcache_unlink instead of the bin unlink), and a request that no bin
  * can serve takes a cached span before the heap grows.
  */
-#include "internal.h"
+#include "lcache.h"
 
 al_state al_g;
 
