@@ -36,9 +36,16 @@ static void partial_unlink(unsigned c, span_t *s) {
 }
 
 /* s is empty, not current, on no list: back to the pool. */
-static void page_to_pool(span_t *s) {
+/* s stops being a MiniPage (to the pool, or taken over by al_units_take):
+ * its class count, and the idle hint if it still names it (a page used again
+ * since it was idle: no hint may point into the pool). */
+static void page_leave(span_t *s) {
   al_g.class_pages[s->cls]--;
-  if (al_g.idle == s) al_g.idle = NULL; /* (a page reused since it was idle) never leave a hint into the pool */
+  if (al_g.idle == s) al_g.idle = NULL;
+}
+
+static void page_to_pool(span_t *s) {
+  page_leave(s);
   al_span_free(s);
 }
 
@@ -54,28 +61,30 @@ static void page_emptied(span_t *s) {
   else page_to_pool(s);
 }
 
-/* Every spare back to the pool; 1 if there was one.  O(AL_SPARES). */
-static int release_spares(void) {
-  int any = al_g.nspare != 0;
+/* Every spare back to the pool.  O(AL_SPARES). */
+static void release_spares(void) {
   for (span_t *s; (s = spare_pop()) != NULL;) page_to_pool(s);
-  return any;
+}
+
+/* The idle page if it is still empty and current, else NULL (reads only). */
+static span_t *idle_page(void) {
+  span_t *s = al_g.idle;
+  return s && !s->used && al_g.cur[s->cls] == s ? s : NULL;
 }
 
 /* The idle page leaves its class if it is still empty and current (returned),
- * else NULL. */
+ * else NULL; either way the hint is dropped. */
 static span_t *idle_take(void) {
-  span_t *s = al_g.idle;
+  span_t *s = idle_page();
   al_g.idle = NULL;
-  if (!s || s->used || al_g.cur[s->cls] != s) return NULL;
-  al_g.cur[s->cls] = NULL;
+  if (s) al_g.cur[s->cls] = NULL;
   return s;
 }
 
-/* The idle page back to the pool; 1 if there was one. */
-static int release_idle(void) {
+/* The idle page back to the pool, if there is one. */
+static void release_idle(void) {
   span_t *s = idle_take();
   if (s) page_to_pool(s);
-  return s != NULL;
 }
 
 /* An empty page that, freed and coalesced with its free neighbours, would
@@ -89,9 +98,8 @@ static span_t *empty_page_fitting(uint32_t units) {
       return s;
     }
   }
-  span_t *s = al_g.idle;
-  if (s && !s->used && al_g.cur[s->cls] == s && al_span_merged_size(s) >= units) return idle_take();
-  return NULL;
+  span_t *s = idle_page();
+  return s && al_span_merged_size(s) >= units ? idle_take() : NULL;
 }
 
 /* Units for a MiniPage or a large block.  When the pool has no fit, an empty
@@ -105,8 +113,7 @@ uint32_t al_units_take(uint32_t units, uint32_t *dirty) {
   if (u != UINT32_MAX) return u;
   span_t *s = empty_page_fitting(units);
   if (s) {
-    al_g.class_pages[s->cls]--;
-    if (al_g.idle == s) al_g.idle = NULL;
+    page_leave(s);
     u = al_span_take_freed(s, units, dirty);
     if (u != UINT32_MAX) return u;
   }

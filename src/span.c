@@ -383,19 +383,17 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
   uint32_t r = u + units;
   span_t *rs = al_span(r);
   uint32_t extra = want - units, got;
-  if (al_kind(rs) == KIND_FREE && !free_span_ok(r, al_size(rs))) {
-    pool_corrupt(al_section(rs), CORRUPT_FREE);
-    return 0;
-  }
-  if (al_kind(rs) == KIND_FREE && al_size(rs) >= extra) {
-    got = al_size(rs);
-    bin_remove(r, got);
-  } else if (al_kind(rs) == KIND_CACHED && al_size(rs) >= extra) {
-    if (!al_lcache_unlink(r, got = al_size(rs))) {
+  unsigned rk = al_kind(rs);
+  /* A free right neighbour is checked once, whether it is taken or not. */
+  if ((rk == KIND_FREE || rk == KIND_CACHED) && al_size(rs) >= extra) {
+    if (!neighbour_take(r, got = al_size(rs))) {
       pool_corrupt(al_section(rs), CORRUPT_FREE);
       return 0;
     }
-  } else if (r == al_g.end || (al_kind(rs) == KIND_FREE && r + al_size(rs) == al_g.end)) {
+  } else if (rk == KIND_FREE && !free_span_ok(r, al_size(rs))) {
+    pool_corrupt(al_section(rs), CORRUPT_FREE);
+    return 0;
+  } else if (r == al_g.end || (rk == KIND_FREE && r + al_size(rs) == al_g.end)) {
     uint32_t dirty;
     uint32_t t = grow(extra, &dirty);
     if (t == NONE) return 0;
