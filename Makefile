@@ -131,7 +131,7 @@ ifeq ($(HAVE_M32),yes)
 NATIVE_TESTS += $(B)/test/model32
 endif
 
-$(B)/test/units: test/c/test_units.c $(CORE) src/heap_host.c $(HDRS)
+$(B)/test/units: test/c/test_units.c test/c/repeat.h $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g -DALLIGATOR_DEBUG=2 -Isrc test/c/test_units.c $(CORE) src/heap_host.c -o $@
 
@@ -178,24 +178,24 @@ EM_TEST_FLAGS := -O2 -sMODULARIZE -sEXPORT_NAME=createModule -sALLOW_MEMORY_GROW
   -sEXPORTED_FUNCTIONS=_malloc,_free,_calloc,_realloc,_memalign,_aligned_alloc,_posix_memalign,_malloc_usable_size,_reallocarray,_emscripten_builtin_malloc,_emscripten_builtin_free,_emscripten_builtin_memalign,_main,_sbrk
 
 # Through the port file (test/port/use_port.py makes the calls current emcc makes).
-$(B)/test/api-port.js: test/wasm/api.c Makefile $(PORT_DEPS)
+$(B)/test/api-port.js: test/wasm/api.c test/c/repeat.h Makefile $(PORT_DEPS)
 	@mkdir -p $(@D)
 	$(USE_PORT) --use-port=emscripten.py \
 	  $(EM_TEST_FLAGS) test/wasm/api.c -o $@
 
 # The port's js=false option: no Module.alligator, no code behind it.
-$(B)/test/api-nojs.js: test/wasm/api.c Makefile $(PORT_DEPS)
+$(B)/test/api-nojs.js: test/wasm/api.c test/c/repeat.h Makefile $(PORT_DEPS)
 	@mkdir -p $(@D)
 	$(USE_PORT) --use-port=emscripten.py:js=false \
 	  $(EM_TEST_FLAGS) test/wasm/api.c -o $@
 
 # Through the make route (archive + flags), as with Emscripten 3.1.6.
-$(B)/test/api-make.js: test/wasm/api.c Makefile $(ALLIGATOR_WASM_LIB) js/library_alligator.js
+$(B)/test/api-make.js: test/wasm/api.c test/c/repeat.h Makefile $(ALLIGATOR_WASM_LIB) js/library_alligator.js
 	@mkdir -p $(@D)
 	$(EMCC) $(EM_TEST_FLAGS) -Isrc test/wasm/api.c $(ALLIGATOR_WASM_LDFLAGS) -o $@
 
 # Out of memory: a 32 MiB ceiling.
-$(B)/test/api-oom.js: test/wasm/api.c Makefile $(ALLIGATOR_WASM_LIB) js/library_alligator.js
+$(B)/test/api-oom.js: test/wasm/api.c test/c/repeat.h Makefile $(ALLIGATOR_WASM_LIB) js/library_alligator.js
 	@mkdir -p $(@D)
 	$(EMCC) $(EM_TEST_FLAGS) -sMAXIMUM_MEMORY=32MB -Isrc test/wasm/api.c $(ALLIGATOR_WASM_LDFLAGS) -o $@
 

@@ -77,6 +77,28 @@ describe('reuse: the heap stays bounded', function () {
     });
   });
 
+  // Issue 10: the same workload repeated in one instance must not grow the
+  // heap after its second run.  The mixes are test/c/repeat.h's (the native
+  // test runs them too); each in a fresh instance.
+  it('a workload repeated 7 times grows the heap only in its first two runs', async () => {
+    const runs = m._test_repeat_runs();
+    for (let mix = 0; mix < m._test_repeat_mixes(); mix++) {
+      const r = await load('api-port');
+      const name = r.UTF8ToString(r._test_repeat_name(mix));
+      const heap = [];
+      for (let run = 1; run <= runs; run++) {
+        assert.strictEqual(r._test_repeat_run(mix), 0, `${name}: run ${run} failed`);
+        heap.push(r.alligator.stats().heapBytes);
+      }
+      console.log(`      ${name}: heap after each run ${heap.join(' ')}`);
+      for (let run = 3; run <= runs; run++) {
+        assert.strictEqual(heap[run - 1], heap[1], `${name}: the heap grew from ${heap[1]} B after run 2 to ${heap[run - 1]} B after run ${run}`);
+      }
+      assert.strictEqual(r.alligator.stats().inUseBytes, 0);
+      assert.strictEqual(r.alligator.validate(), 0);
+    }
+  });
+
   it('calloc of fresh memory needs no memset, and reused memory is zeroed', () => {
     const p = m._calloc(4, 1 << 20);
     assert.strictEqual(m._test_check_zero(p, 4 << 20), -1);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <emscripten/emscripten.h>
 #include "alligator.h"
+#include "../c/repeat.h"
 
 EMSCRIPTEN_KEEPALIVE int test_errno(void) { return errno; }
 EMSCRIPTEN_KEEPALIVE void test_set_errno(int e) { errno = e; }
@@ -63,5 +64,11 @@ EMSCRIPTEN_KEEPALIVE double test_fragmentation(void) {
   alligator_stats(&st);
   return st.fragmentation;
 }
+
+/* The repeated-workload mixes of test/c/repeat.h (test/reuse.test.js). */
+EMSCRIPTEN_KEEPALIVE unsigned test_repeat_mixes(void) { return REPEAT_NMIXES; }
+EMSCRIPTEN_KEEPALIVE unsigned test_repeat_runs(void) { return REPEAT_RUNS; }
+EMSCRIPTEN_KEEPALIVE const char *test_repeat_name(unsigned mix) { return mix < REPEAT_NMIXES ? repeat_mixes[mix].name : ""; }
+EMSCRIPTEN_KEEPALIVE int test_repeat_run(unsigned mix) { return repeat_run(mix); }
 
 int main(void) { return 0; }
