@@ -176,6 +176,7 @@ typedef struct al_state {
    * (0, 0 before the first growth).  One compare pair rejects the rest. */
   uintptr_t lo, hi;
   uint32_t  first_seg;      /* unit index of the first segment's first span */
+  uint32_t  segments;       /* contiguous stretches of memory (1 unless someone else moved the break) */
   uint32_t  bin_summary;    /* bit w set iff bin_bits[w] != 0 */
   uint32_t  bin_bits[AL_NBINWORDS];
   uint32_t  bins[AL_NBINS]; /* head of each bin list (unit index + 1) */
@@ -232,23 +233,38 @@ al_inline uint32_t al_make_head(unsigned kind, uint32_t units, uint32_t flags) {
 al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_HDR; }
 
 /* ---- spans: the pool of free units, large blocks (span.c) ------------- */
-/* Take a span of exactly `units` units out of the pool, growing the heap if
- * nothing fits and may_grow.  Returns its unit index, or UINT32_MAX.
+/* Take a span of exactly `units` units out of the pool: the best fit in the
+ * bins and the large-span cache.  Returns its unit index, or UINT32_MAX.
  * The header's kind is left FREE-shaped; the caller writes its own.  *dirty
  * is how many of its first units may hold old data (0: all still zero from
- * growth; a span that grew from a used free span at the heap's end is dirty
- * only there, so calloc zeroes just that part). */
-uint32_t al_span_take(uint32_t units, uint32_t *dirty, int may_grow);
+ * growth; a span that grew from a used top is dirty only there, so calloc
+ * zeroes just that part). */
+uint32_t al_span_take(uint32_t units, uint32_t *dirty);
+/* The same from the top (the free span that ends the heap, in no bin), and
+ * if the top is too short and may_grow, from growth: for when nothing else
+ * fits. */
+uint32_t al_span_take_top(uint32_t units, uint32_t *dirty, int may_grow);
 /* Give units [u, u+units) back to the pool, coalescing with free neighbours. */
 void al_span_give(uint32_t u, uint32_t units);
 /* The size the used span s would have once freed and coalesced with its
- * free neighbours (reads only; 0 if that is no size). */
+ * free neighbours, the top not counted (reads only; 0 if that is no size). */
 uint32_t al_span_merged_size(const span_t *s);
 /* Free the used span s and coalesce it, then take `want` units from the start
  * of the result directly (no bin search), the rest back to the pool.  The
  * caller checked al_span_merged_size >= want.  Returns the unit index (all
  * `want` units dirty), or UINT32_MAX if a neighbour's metadata did not hold. */
 uint32_t al_span_take_freed(span_t *s, uint32_t want, uint32_t *dirty);
+/* A used span leaves use without going to the pool, when no block is live
+ * and the heap is one segment: the caller resets the pool next
+ * (al_span_reset covers it).  Its header reads FREE, as after al_span_free
+ * (a stale pointer into it is reported as a double free). */
+al_inline void al_span_drop(span_t *s) { s->head = (s->head & ~HEAD_KIND_MASK & ~HEAD_FRESH) | KIND_FREE; }
+/* The same, after checking the sizes of its free neighbours as a merge
+ * would trust them (a write after free into a header or footer is reported,
+ * as al_span_free would report it): 0 then, and the caller must not reset
+ * (the span stays out of the pool).  Their list links are not checked: the
+ * reset empties every list. */
+int al_span_drop_checked(span_t *s);
 /* A used span (a MiniPage or large block) back to the pool.  Its header now
  * reads FREE, so a stale pointer into it is reported as a double free. */
 void al_span_free(span_t *s);
@@ -257,6 +273,12 @@ void al_span_trim(uint32_t u, uint32_t units, uint32_t keep);
 /* Grow the span at u (size `units`) in place to `want` units, using a free
  * right neighbour or heap growth at the end.  Returns 1 on success. */
 int al_span_extend(uint32_t u, uint32_t units, uint32_t want);
+/* The heap holds no block: units [from, end) of its one segment are free
+ * spans, cached spans and empty MiniPages the caller has let go of (their
+ * headers already read FREE).  They become one free span, the bins and the
+ * large-span cache empty (O(bins in use), at most 4 when the heap is empty:
+ * see al_pages_settle).  0 (nothing done) if the heap has several segments. */
+int al_span_reset(uint32_t from);
 /* Heap check of the pool: bins hold exactly the free spans, each in its bin. */
 size_t al_span_largest_free(void);
 void al_span_check(al_check_fn report, void *ctx, int *errors);
@@ -271,6 +293,9 @@ al_inline uint32_t al_lcache_fit(uint32_t units) {
 }
 /* al_lcache_unlink (lcache.h, inline): the pool absorbs a cached neighbour
  * or takes a cached span, after checking it.  O(1). */
+/* Every list empty (the pool's reset: their spans are inside a free span
+ * now).  O(AL_LCACHE_UNITS). */
+void al_lcache_clear(void);
 /* Cached spans and units (O(AL_LCACHE_UNITS)), for statistics. */
 void al_lcache_totals(size_t *spans, size_t *units);
 /* Heap check of the cache's lists; *spans / *units: what they hold. */
@@ -291,6 +316,11 @@ void  al_small_free_slow(span_t *s, unsigned c, unsigned used_before);
  * else the empty MiniPages go back to it and it is asked again; else the heap
  * grows.  The policy lives here, above the pool, so the pool never calls up. */
 uint32_t al_units_take(uint32_t units, uint32_t *dirty);
+/* Called after a free that emptied the heap (one that emptied a MiniPage, or
+ * a large free, when no block is live any more): the heap goes back to one
+ * shape (al_span_reset).  O(1); nothing when it has that shape already,
+ * unless `dropped`: a span left use with al_span_drop and waits for it. */
+void al_pages_settle(int dropped);
 /* The block is on s's free list (a bounded walk; only for blocks that carry
  * the key, so almost never). */
 int al_small_on_free_list(span_t *s, const al_block *b);

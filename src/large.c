@@ -71,6 +71,10 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
   al_g.large_blocks++;
   al_g.large_units += k;
   al_note_alloc(h + (size_t)k * AL_UNIT - p);
+  /* Old data where a small block's freed mark sits (a MiniPage's first
+   * segment may have been here): realloc to a small size would copy it into
+   * the new block, whose free would then walk its page's free list. */
+  if (dirty) ((al_block *)p)->key = 0;
   if (zero && dirty) { /* zero what may hold old data: memory fresh from growth is zero */
     size_t old = h + (size_t)dirty * AL_UNIT - p; /* > 0: p lies in the first unit */
     memset((void *)p, 0, n < old ? n : old);
@@ -92,7 +96,11 @@ void al_large_free(span_t *s, void *p) {
   al_g.large_blocks--;
   al_g.large_units -= k;
   al_g.in_use_bytes -= al_large_room(s, p);
-  if (!al_lcache_put(s)) al_span_free(s);
+  if (!al_g.in_use_bytes && al_g.segments == 1) { /* the heap emptied: the pool resets (no merge needed) */
+    if (al_span_drop_checked(s)) al_pages_settle(1);
+  } else if (!al_lcache_put(s)) {
+    al_span_free(s);
+  }
 }
 
 /* Resize in place: shrink by giving whole units back, grow into a free right

@@ -31,6 +31,14 @@ void al_lcache_corrupt(uint32_t u) {
   al_report(AL_ERR_CORRUPTION, al_section(al_span(u)), "a cached free span: corrupted (written after free?)");
 }
 
+void al_lcache_clear(void) {
+  for (uint32_t k = 0; k <= AL_LCACHE_UNITS; k++) {
+    al_g.lcache[k] = 0;
+    al_g.lcache_count[k] = 0;
+  }
+  al_g.lcache_mask = 0;
+}
+
 void al_lcache_totals(size_t *spans, size_t *units) {
   *spans = *units = 0;
   for (uint32_t k = 1; k <= AL_LCACHE_UNITS; k++) {

@@ -59,12 +59,12 @@ al_inline uint32_t al_lcache_pop(uint32_t k) {
   return u;
 }
 
-/* Check cached span u (n units) and take it out of its list, in one pass over
- * its links (as the pool's span_trusted: its header and footer lie in memory a
- * program can reach after free); its head then reads FREE.  0 (nothing
- * changed) when its metadata does not hold.  Inline: the pool's merge calls it
- * for each cached neighbour. */
-al_inline int al_lcache_unlink(uint32_t u, uint32_t n) {
+/* Check cached span u (n units) and, if `take`, take it out of its list, in
+ * one pass over its links (as the pool's span_trusted: its header and footer
+ * lie in memory a program can reach after free); its head then reads FREE.
+ * 0 (nothing changed) when its metadata does not hold.  Inline: the pool's
+ * merge calls it for each cached neighbour. */
+al_inline int al_lcache_trusted(uint32_t u, uint32_t n, int take) {
   uint32_t end = al_g.end;
   if (n - 1 >= AL_LCACHE_UNITS || u >= end || n > end - u) return 0;
   span_t *s = al_span(u), *next = al_span(u + n);
@@ -74,16 +74,19 @@ al_inline int al_lcache_unlink(uint32_t u, uint32_t n) {
   if (x && (x - 1 >= end || al_span(x - 1)->prev != u + 1)) return 0;
   if (p) {
     if (p - 1 >= end || al_span(p - 1)->next != u + 1) return 0;
-    al_span(p - 1)->next = x;
+    if (take) al_span(p - 1)->next = x;
   } else {
     if (al_g.lcache[n] != u + 1) return 0;
-    if (!(al_g.lcache[n] = x)) al_g.lcache_mask &= ~(1u << n);
+    if (take && !(al_g.lcache[n] = x)) al_g.lcache_mask &= ~(1u << n);
   }
-  if (x) al_span(x - 1)->prev = p;
-  al_assert(al_g.lcache_count[n] > 0);
-  al_g.lcache_count[n]--;
-  s->head = al_make_head(KIND_FREE, n, 0); /* FREE-shaped, out of every list */
+  if (take) {
+    if (x) al_span(x - 1)->prev = p;
+    al_assert(al_g.lcache_count[n] > 0);
+    al_g.lcache_count[n]--;
+    s->head = al_make_head(KIND_FREE, n, 0); /* FREE-shaped, out of every list */
+  }
   return 1;
 }
+al_inline int al_lcache_unlink(uint32_t u, uint32_t n) { return al_lcache_trusted(u, n, 1); }
 
 #endif

@@ -14,7 +14,8 @@
  * current as the idle page (the previous idle page, if still empty, goes to
  * the pool).  A new page is a spare if there is one.  The spares and the idle
  * page go back to the pool before the heap would grow, so memory grows only
- * when no free memory can serve the request.  All O(1).
+ * when no free memory can serve the request.  When no block is live the heap
+ * takes one shape again (al_pages_settle).  All O(1).
  */
 #include "minipage.h"
 
@@ -28,7 +29,7 @@ static void partial_push(unsigned c, span_t *s) {
   al_g.partial_tail[c] = u + 1;
 }
 
-static void partial_unlink(unsigned c, span_t *s) {
+al_inline void partial_unlink(unsigned c, span_t *s) {
   if (s->prev) al_span(s->prev - 1)->next = s->next;
   else al_g.partial[c] = s->next;
   if (s->next) al_span(s->next - 1)->prev = s->prev;
@@ -49,16 +50,28 @@ static void page_to_pool(span_t *s) {
   al_span_free(s);
 }
 
+
 /* The newest spare, or NULL. */
 static span_t *spare_pop(void) {
   return al_g.nspare ? al_g.spare[--al_g.nspare] : NULL;
 }
 
 /* s (not current, on no list) has just become empty: it joins the spares,
- * or goes to the pool when there are AL_SPARES of them already. */
-static void page_emptied(span_t *s) {
-  if (al_g.nspare < AL_SPARES) al_g.spare[al_g.nspare++] = s;
-  else page_to_pool(s);
+ * or goes to the pool when there are AL_SPARES of them already.  If the
+ * free emptied the heap (no block is live) and the heap is one segment, the
+ * pool is reset next (al_pages_settle): then s need not be coalesced, it
+ * only lets go of its unit (after checking its free neighbours, as a merge
+ * would).  Returns 0 if s is a spare, 1 if it is no longer a page, -1 if a
+ * neighbour did not hold (reported; then the pool must not be reset). */
+al_inline int page_emptied(span_t *s) {
+  if (al_g.nspare < AL_SPARES) {
+    al_g.spare[al_g.nspare++] = s;
+    return 0;
+  }
+  page_leave(s);
+  if (al_unlikely(!al_g.in_use_bytes) && al_g.segments == 1) return al_span_drop_checked(s) ? 1 : -1;
+  al_span_free(s);
+  return 1;
 }
 
 /* Every spare back to the pool.  O(AL_SPARES). */
@@ -102,14 +115,87 @@ static span_t *empty_page_fitting(uint32_t units) {
   return s && al_span_merged_size(s) >= units ? idle_take() : NULL;
 }
 
-/* Units for a MiniPage or a large block.  When the pool has no fit, an empty
- * page whose coalesced span fits is taken over directly (one merge, no second
- * bin search: this bounds the call); failing that, the empty pages all go back
- * to the pool and the heap grows (after one more search: two released pages
- * that are neighbours may fit together).  So memory grows only when no free
- * memory can serve the request.  O(AL_SPARES). */
+/* s, an empty page, lets go of its unit for the pool's reset. */
+static void page_drop(span_t *s) {
+  page_leave(s);
+  al_span_drop(s);
+}
+
+/* Make unit u an empty MiniPage of class c and count it; the caller gives it
+ * its role.  flags: HEAD_PREV_FREE as the unit before it is, HEAD_FRESH if
+ * its section is still zero. */
+static span_t *page_init(uint32_t u, unsigned c, uint32_t flags) {
+  span_t *s = al_span(u);
+  s->head = al_make_head(KIND_MINI, 1, flags);
+  s->next = s->prev = 0;
+  s->cls = (uint8_t)c;
+  s->used = 0;
+  s->bump = 0;
+  s->free = NULL;
+  al_g.class_pages[c]++;
+  return s;
+}
+
+/* The empty pages in their places when the heap is settled: the idle page
+ * (if any) in the heap's first unit, the spares right after it. */
+static int pages_placed(const span_t *idle) {
+  uint32_t u = al_g.first_seg + (idle != NULL);
+  if (idle && al_index(idle) != al_g.first_seg) return 0;
+  for (uint32_t i = 0; i < al_g.nspare; i++)
+    if (al_index(al_g.spare[i]) != u + i) return 0;
+  return 1;
+}
+
+/* When no block is live, the heap goes back to one shape: the idle page (if
+ * any, same class) in its first unit, the spares right after it, one free
+ * span from there to the end.  The pages are empty, so moving them is
+ * rewriting a header.  Without it the empty pages and free spans a run left
+ * behind would sit wherever it left them, the next run would start from a
+ * different free map, and a workload repeated in one heap could grow it on
+ * every run (issue 10, test/c/repeat.h).  O(1): at most AL_SPARES + 1 pages
+ * moved, at most 4 bins cleared (al_span_reset), no coalescing.  Nothing to
+ * do when the heap has that shape already (one free span, no cached span,
+ * the pages in place) or when it has several segments. */
+void al_pages_settle(int dropped) {
+  al_assert(!al_g.in_use_bytes); /* no block is live: the only pages are the spares and the idle page */
+  span_t *idle = idle_page();
+  if (!dropped && al_g.free_spans == 1 && !al_g.lcache_mask && pages_placed(idle)) return; /* settled */
+  if (al_g.segments != 1) return;
+  uint32_t n = al_g.nspare, u = al_g.first_seg;
+  unsigned cls[AL_SPARES + 1];
+  for (uint32_t i = 0; i < n; i++) {
+    cls[i] = al_g.spare[i]->cls;
+    page_drop(al_g.spare[i]);
+  }
+  int has_idle = idle != NULL;
+  if (has_idle) {
+    cls[AL_SPARES] = idle->cls;
+    page_drop(idle_take());
+  }
+  int ok = al_span_reset(u + (uint32_t)has_idle + n);
+  al_assert(ok);
+  (void)ok;
+  if (has_idle) {
+    unsigned c = cls[AL_SPARES];
+    al_g.cur[c] = al_g.idle = page_init(u++, c, 0); /* (after a page or nothing, not fresh) */
+  }
+  for (uint32_t i = 0; i < n; i++) al_g.spare[i] = page_init(u + i, cls[i], 0);
+}
+
+/* Units for a MiniPage or a large block: the best fit in the pool; failing
+ * that, an empty page whose span, coalesced with its free neighbours, fits
+ * is taken over directly (one merge, no second bin search: this bounds the
+ * call); failing that, the top, then growth.  Only if the heap cannot grow
+ * do the empty pages all go back to the pool for one more search (two
+ * released pages that are neighbours may fit together), so memory runs out
+ * only when no free memory can serve the request.  Nothing here depends on
+ * the top's size (the take-over does not count it), so a run that starts
+ * from the same shape of heap with a larger top makes the same choices
+ * (test/c/repeat.h).  O(AL_SPARES). */
 uint32_t al_units_take(uint32_t units, uint32_t *dirty) {
-  uint32_t u = al_span_take(units, dirty, 0);
+  uint32_t u = al_span_take(units, dirty);
+  if (u != UINT32_MAX) return u;
+  u = al_span_take_top(units, dirty, 0);
   if (u != UINT32_MAX) return u;
   span_t *s = empty_page_fitting(units);
   if (s) {
@@ -117,9 +203,12 @@ uint32_t al_units_take(uint32_t units, uint32_t *dirty) {
     u = al_span_take_freed(s, units, dirty);
     if (u != UINT32_MAX) return u;
   }
-  release_spares();
+  u = al_span_take_top(units, dirty, 1);
+  if (u != UINT32_MAX || (!al_g.nspare && !idle_page())) return u;
+  release_spares(); /* out of memory: the last resort */
   release_idle();
-  return al_span_take(units, dirty, 1);
+  u = al_span_take(units, dirty);
+  return u != UINT32_MAX ? u : al_span_take_top(units, dirty, 1);
 }
 
 int al_small_on_free_list(span_t *s, const al_block *b) {
@@ -147,14 +236,7 @@ static span_t *page_new(unsigned c) {
     s = al_span(u);
     fresh = dirty ? 0 : HEAD_FRESH;
   }
-  s->head = al_make_head(KIND_MINI, 1, (s->head & HEAD_PREV_FREE) | fresh);
-  s->next = s->prev = 0;
-  s->cls = (uint8_t)c;
-  s->used = 0;
-  s->bump = 0;
-  s->free = NULL;
-  al_g.class_pages[c]++;
-  return s;
+  return page_init(al_index(s), c, (s->head & HEAD_PREV_FREE) | fresh);
 }
 
 void *al_small_alloc_slow(unsigned c, int zero) {
@@ -180,8 +262,11 @@ void al_small_free_slow(span_t *s, unsigned c, unsigned used_before) {
   if (s == al_g.cur[c]) { /* the current page is on no list */
     if (used_before == 1) { /* it emptied: it becomes the idle page, the previous one a spare */
       span_t *old = idle_take();
-      if (old) page_emptied(old);
+      int left = old ? page_emptied(old) : 0;
       al_g.idle = s;
+      al_debug_page(s);
+      if (!al_g.in_use_bytes && left >= 0) al_pages_settle(left);
+      return;
     }
     al_debug_page(s);
     return;
@@ -194,8 +279,9 @@ void al_small_free_slow(span_t *s, unsigned c, unsigned used_before) {
     return;
   }
   if (used_before != slots) partial_unlink(c, s); /* PARTIAL -> empty */
-  page_emptied(s);
-  al_debug_page(s);
+  int left = page_emptied(s); /* (then in the pool, or let go for the reset) */
+  if (!left) al_debug_page(s);
+  if (al_unlikely(!al_g.in_use_bytes) && left >= 0) al_pages_settle(left);
 }
 
 static int is_spare(const span_t *s) {

@@ -7,6 +7,13 @@
  * words, plus a summary word: finding the first non-empty bin >= b is two
  * bit scans.
  *
+ * The top: the free span that ends the heap (its last segment), where the
+ * heap grows, is in no bin: a request takes it only when no bin and no
+ * cached span fits, as dlmalloc's top.  So a free span of any size at the
+ * end never changes which span a request gets elsewhere: a workload that
+ * runs again from the same shape of heap (al_span_reset) makes the same
+ * choices, only with more room at the end, and stops growing the heap.
+ *
  * Boundary tags: a FREE span writes its size in its last 4 bytes (the
  * footer), and the span after it carries HEAD_PREV_FREE, so freeing a span
  * finds both neighbours in O(1).  Invariant: no two FREE spans are adjacent.
@@ -36,7 +43,7 @@ al_inline unsigned bin_fitting(uint32_t n) {
 }
 
 /* First non-empty bin >= b, or -1. */
-static int bin_find(unsigned b) {
+al_inline int bin_find(unsigned b) {
   if (b >= AL_NBINS) return -1;
   unsigned w = b >> 5;
   uint32_t m = al_g.bin_bits[w] & (~0u << (b & 31));
@@ -51,7 +58,8 @@ al_inline void set_footer(uint32_t u, uint32_t units) {
   ((uint32_t *)al_span(u + units))[-1] = units;
 }
 
-static void bin_insert(uint32_t u, uint32_t units) {
+/* Link free span u (units units) into its bin. */
+al_inline void bin_link(uint32_t u, uint32_t units) {
   span_t *s = al_span(u);
   unsigned b = bin_of(units);
   uint32_t h = al_g.bins[b];
@@ -61,6 +69,15 @@ static void bin_insert(uint32_t u, uint32_t units) {
   al_g.bins[b] = u + 1;
   al_g.bin_bits[b >> 5] |= 1u << (b & 31);
   al_g.bin_summary |= 1u << (b >> 5);
+}
+
+/* Free span u joins the pool: its bin, or no list if it is the top. */
+static void bin_insert(uint32_t u, uint32_t units) {
+  if (u + units == al_g.end) {
+    al_span(u)->next = al_span(u)->prev = 0; /* the top: on no list */
+  } else {
+    bin_link(u, units);
+  }
   al_g.free_span_units += units;
   al_g.free_spans++;
 }
@@ -72,7 +89,8 @@ static void bin_insert(uint32_t u, uint32_t units) {
  * memory or follow a wild size, so before a span is taken or merged its
  * facts are cross-checked: header kind and magic, a size that stays in the
  * heap, footer == header size, the next span's PREV_FREE, and its bin links
- * (the neighbours point back at it; the list head is its size's bin).
+ * (the neighbours point back at it; the list head is its size's bin; the
+ * top has no links).
  * Cost: about 10 loads per pool operation (large blocks, new or emptied
  * MiniPages), none on the small-block fast paths.
  *
@@ -93,6 +111,8 @@ al_inline int span_trusted(uint32_t u, uint32_t n, int take) {
   if (p) {
     if (p - 1 >= end || al_span(p - 1)->next != u + 1) return 0;
     if (take) al_span(p - 1)->next = x;
+  } else if (u + n == end) { /* the top: on no list (a span never links to it) */
+    if (x) return 0;
   } else {
     unsigned b = bin_of(n);
     if (al_g.bins[b] != u + 1) return 0;
@@ -102,7 +122,7 @@ al_inline int span_trusted(uint32_t u, uint32_t n, int take) {
     }
   }
   if (take) {
-    if (x) al_span(x - 1)->prev = p;
+    if (x) al_span(x - 1)->prev = p; /* (the top has no links: x = 0) */
     al_g.free_span_units -= n;
     al_g.free_spans--;
   }
@@ -195,12 +215,22 @@ static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
   al_g.heap_bytes += hi - lo;
   al_g.grow_count++;
   if (start + AL_UNIT + AL_HDR > hi) return NONE;
+  al_g.segments++;
   uint32_t g = (uint32_t)((hi - start - AL_HDR) / AL_UNIT);
   if (!al_g.base) al_g.base = start;
-  uint32_t u = al_unit_of((void *)start);
-  if (al_g.end) al_span(al_g.end)->next = u + 1; /* link the previous segment */
-  else al_g.first_seg = u;
+  uint32_t u = al_unit_of((void *)start), old = al_g.end, top = 0;
+  if (old) {
+    al_span(old)->next = u + 1; /* link the previous segment */
+    top = al_span(old)->head & HEAD_PREV_FREE ? ((uint32_t *)al_span(old))[-1] : 0;
+    if (top && (top > old || !free_span_ok(old - top, top))) {
+      pool_corrupt(al_span(old), CORRUPT_PREV);
+      top = 0; /* (left out of the pool) */
+    }
+  } else {
+    al_g.first_seg = u;
+  }
   set_end(u + g);
+  if (top) bin_link(old - top, top); /* the previous segment's top is not the heap's end any more */
   al_g.lo = al_g.base + AL_HDR;
   al_span(u)->head = al_make_head(KIND_FREE, g, HEAD_FRESH);
   set_footer(u, g);
@@ -278,28 +308,37 @@ static al_noinline uint32_t grow(uint32_t units, uint32_t *dirty) {
 }
 
 /* ---- the pool's interface ------------------------------------------- */
-uint32_t al_span_take(uint32_t units, uint32_t *dirty, int may_grow) {
-  uint32_t u, d = UINT32_MAX;
-  unsigned b = bin_of(units);
-  uint32_t h = al_g.bins[b];
-  if (h && al_size(al_span(h - 1)) >= units) {
-    u = h - 1;                       /* an exact-bin span that fits: best fit */
-    if (al_unlikely(!bin_take(u, al_size(al_span(u))))) goto corrupt;
-  } else {
-    /* The best fit among the bins and the cached spans (free spans of exact
-     * sizes), as if those were in the bins; a cached one before growth. */
-    int fb = bin_find(bin_fitting(units));
-    uint32_t c = al_lcache_fit(units);
-    if (c != NONE && (fb < 0 || al_size(al_span(c)) <= al_size(al_span(al_g.bins[fb] - 1)))) {
-      u = c;
-      if (al_unlikely(!al_lcache_unlink(u, al_size(al_span(u))))) goto corrupt;
-    } else if (fb >= 0) {
-      u = al_g.bins[fb] - 1;
-      if (al_unlikely(!bin_take(u, al_size(al_span(u))))) goto corrupt;
-    } else {
-      u = may_grow ? grow(units, &d) : NONE;
-      if (u == NONE) return NONE;
-    }
+/* The top if it holds `units` units (its metadata is checked when taken), or
+ * NONE. */
+al_inline uint32_t top_fitting(uint32_t units) {
+  span_t *end = al_span(al_g.end);
+  uint32_t n = al_g.end && (end->head & HEAD_PREV_FREE) ? ((uint32_t *)end)[-1] : 0;
+  return n >= units && n <= al_g.end ? al_g.end - n : NONE;
+}
+
+/* Free span u ends the heap (where it grows). */
+al_inline int is_tail(uint32_t u) { return u + al_size(al_span(u)) == al_g.end; }
+
+/* The span a request for `units` takes, still in its list, or NONE: the head
+ * of its exact bin if that fits (best fit), else the best fit among the first
+ * bin whose spans all fit (TLSF's good fit) and the cached spans (free spans
+ * of exact sizes), as if those were in the bins. */
+al_inline uint32_t pool_pick(uint32_t units) {
+  uint32_t h = al_g.bins[bin_of(units)];
+  if (h && al_size(al_span(h - 1)) >= units) return h - 1;
+  int fb = bin_find(bin_fitting(units));
+  uint32_t c = al_lcache_fit(units);
+  if (c != NONE && (fb < 0 || al_size(al_span(c)) <= al_size(al_span(al_g.bins[fb] - 1)))) return c;
+  return fb >= 0 ? al_g.bins[fb] - 1 : NONE;
+}
+
+/* Span u (NONE: grow first, if may_grow) out of its list, cut to `units` units. */
+al_inline uint32_t take(uint32_t u, uint32_t units, uint32_t *dirty, int may_grow) {
+  uint32_t d = UINT32_MAX;
+  if (u != NONE) {
+    if (al_unlikely(!neighbour_take(u, al_size(al_span(u))))) goto corrupt;
+  } else if (!may_grow || (u = grow(units, &d)) == NONE) {
+    return NONE;
   }
   span_t *s = al_span(u);
   if (d == UINT32_MAX) d = s->head & HEAD_FRESH ? 0 : units; /* from a bin: all or nothing */
@@ -309,6 +348,15 @@ uint32_t al_span_take(uint32_t units, uint32_t *dirty, int may_grow) {
 corrupt:
   pool_corrupt(al_section(al_span(u)), CORRUPT_FREE);
   return NONE;
+}
+
+uint32_t al_span_take(uint32_t units, uint32_t *dirty) {
+  uint32_t u = pool_pick(units);
+  return u == NONE ? NONE : take(u, units, dirty, 0);
+}
+
+uint32_t al_span_take_top(uint32_t units, uint32_t *dirty, int may_grow) {
+  return take(top_fitting(units), units, dirty, may_grow);
 }
 
 /* Coalesce the span at *u (units units, no longer used) with its free
@@ -344,9 +392,9 @@ void al_span_give(uint32_t u, uint32_t units) {
 }
 
 uint32_t al_span_merged_size(const span_t *s) {
-  uint32_t n = al_size(s); /* sizes are < 2^24: the sums below cannot wrap */
+  uint32_t n = al_size(s), u = al_index(s); /* sizes are < 2^24: the sums below cannot wrap */
   const span_t *r = (const span_t *)((const char *)s + (size_t)n * AL_UNIT);
-  if (al_kind(r) == KIND_FREE || al_kind(r) == KIND_CACHED) n += al_size(r);
+  if ((al_kind(r) == KIND_FREE && u + n + al_size(r) != al_g.end) || al_kind(r) == KIND_CACHED) n += al_size(r);
   uint32_t ln = s->head & HEAD_PREV_FREE ? ((const uint32_t *)s)[-1] : 0;
   return ln > MAX_UNITS ? 0 : n + ln; /* a wild footer: merge reports it */
 }
@@ -366,8 +414,33 @@ uint32_t al_span_take_freed(span_t *s, uint32_t want, uint32_t *dirty) {
   return u;
 }
 
+/* A head that reads FREE or CACHED (kinds 1 and 5: the only ones with low bits 01). */
+_Static_assert((KIND_FREE & 3) == 1 && (KIND_CACHED & 3) == 1 && (KIND_LARGE & 3) != 1 && (KIND_MINI & 3) != 1 &&
+               (KIND_END & 3) != 1 && (KIND_NONE & 3) != 1 && HEAD_KIND_MASK == 7 && KIND_CACHED < 6,
+               "free kinds are told by their low bits");
+al_inline int head_is_free(uint32_t h) { return (h & 3) == 1; }
+
+int al_span_drop_checked(span_t *s) {
+  al_span_drop(s);
+  uint32_t u = al_index(s), r = u + al_size(s);
+  uint32_t rh = al_span(r)->head, rn = rh >> HEAD_SIZE_SHIFT;
+  /* a free right neighbour: its size stays in the heap and its footer agrees */
+  if (head_is_free(rh) && (rn - 1 >= al_g.end - r || ((uint32_t *)al_span(r + rn))[-1] != rn)) {
+    pool_corrupt(al_section(al_span(r)), CORRUPT_FREE);
+    return 0;
+  }
+  /* a free left neighbour: the footer's size leads to a free header of that size */
+  uint32_t ln = s->head & HEAD_PREV_FREE ? ((uint32_t *)s)[-1] : 0;
+  uint32_t lh = ln && ln <= u ? al_span(u - ln)->head : 0;
+  if (ln && (!head_is_free(lh) || (lh & ~(HEAD_KIND_MASK | HEAD_FRESH)) != al_make_head(0, ln, 0))) {
+    pool_corrupt(al_section(s), CORRUPT_PREV);
+    return 0;
+  }
+  return 1;
+}
+
 void al_span_free(span_t *s) {
-  s->head = (s->head & ~HEAD_KIND_MASK & ~HEAD_FRESH) | KIND_FREE;
+  al_span_drop(s);
   al_span_give(al_index(s), al_size(s));
 }
 
@@ -384,6 +457,15 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
   span_t *rs = al_span(r);
   uint32_t extra = want - units, got;
   unsigned rk = al_kind(rs);
+  /* Into the span that ends the heap (growing it if that is too short) only
+   * if no span elsewhere holds the whole block: else the caller moves it
+   * there.  Growing in place while another span could hold the block grew
+   * the heap on every run of a repeated workload (test/c/repeat.h); the
+   * heap's end is used last, as dlmalloc's top. */
+  if (r == al_g.end || (rk == KIND_FREE && r + al_size(rs) == al_g.end)) {
+    uint32_t o = pool_pick(want);
+    if (o != NONE && !is_tail(o)) return 0;
+  }
   /* A free right neighbour is checked once, whether it is taken or not. */
   if ((rk == KIND_FREE || rk == KIND_CACHED) && al_size(rs) >= extra) {
     if (!neighbour_take(r, got = al_size(rs))) {
@@ -411,6 +493,23 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
   return 1;
 }
 
+int al_span_reset(uint32_t from) {
+  if (al_g.segments != 1) return 0;
+  al_assert(from < al_g.end && al_g.large_blocks == 0);
+  unsigned cleared = 0;
+  for (uint32_t m; (m = al_g.bin_summary) != 0; al_g.bin_summary = m & (m - 1)) {
+    unsigned w = al_ctz32(m);
+    for (uint32_t b; (b = al_g.bin_bits[w]) != 0; al_g.bin_bits[w] = b & (b - 1), cleared++)
+      al_g.bins[w * 32 + al_ctz32(b)] = 0;
+  }
+  al_assert(cleared <= 4); /* <= 2 empty pages (a spare, the idle page): <= 3 gaps, and 1 cached span between them */
+  (void)cleared;
+  if (al_g.lcache_mask) al_lcache_clear();
+  al_g.free_spans = al_g.free_span_units = 0;
+  make_free(from, al_g.end - from, 0); /* its left neighbour, if any, is the caller's page: not free */
+  return 1;
+}
+
 /* Largest free span: the head of the highest non-empty bin (within 12.5%),
  * or the largest cached span if that is larger. */
 size_t al_span_largest_free(void) {
@@ -421,6 +520,8 @@ size_t al_span_largest_free(void) {
     uint32_t bn = al_size(al_span(al_g.bins[b] - 1));
     if (bn > n) n = bn;
   }
+  uint32_t t = top_fitting(n + 1);
+  if (t != NONE) n = al_g.end - t;
   return (size_t)n * AL_UNIT;
 }
 
@@ -445,6 +546,13 @@ void al_span_check(al_check_fn report, void *ctx, int *errors) {
     if (al_g.bin_bits[b >> 5]) summary |= 1u << (b >> 5);
   }
   AL_CHECK(summary == al_g.bin_summary, "bin summary %08x, expected %08x", al_g.bin_summary, summary);
+  uint32_t t = top_fitting(1); /* the top, in no bin */
+  if (t != NONE) {
+    AL_CHECK(al_kind(al_span(t)) == KIND_FREE && !al_span(t)->next && !al_span(t)->prev,
+             "the top, span %u, is not a free span on no list", t);
+    spans++;
+    units += al_g.end - t;
+  }
   AL_CHECK(spans == al_g.free_spans, "bins hold %zu spans, counter says %zu", spans, al_g.free_spans);
   AL_CHECK(units == al_g.free_span_units, "bins hold %zu units, counter says %zu", units,
         al_g.free_span_units);
