@@ -39,6 +39,7 @@ static const case_t cases[] = {
     {"overflow-realloc", "buffer overflow", 1},
     {"write-after-free", "heap corruption", 1},
     {"footer-after-free", "heap corruption", 0},
+    {"footer-after-free-last", "heap corruption", 0},
     {"header-after-free", "heap corruption", 0},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
@@ -149,8 +150,8 @@ static int run_case(const char *name) {
      * the block end exactly where its span ends, in both builds (5 units of
      * 2080 bytes, less the 32-byte header and the checked build's canary). */
     size_t n = 5 * 2080 - 32 - 1;
-    free(malloc(10));
-    char *a = malloc(n), *b = malloc(n), *guard = malloc(n);
+    free(launder(malloc(10)));
+    char *a = malloc(n), *b = malloc(n), *guard = launder(malloc(n));
     size_t usable = malloc_usable_size(a);
     free(launder(a));
     v = launder(a);
@@ -158,6 +159,18 @@ static int run_case(const char *name) {
     announce(b); /* the free that trusts the footer */
     free(launder(b));
     free(guard);
+  } else if (!strcmp(name, "footer-after-free-last")) {
+    /* The same, but b is the last live block: its free empties the heap,
+     * whose free memory then becomes one span again without a merge
+     * (al_pages_settle); the footer must still be checked. */
+    size_t n = 5 * 2080 - 32 - 1;
+    char *a = malloc(n), *b = malloc(n);
+    size_t usable = malloc_usable_size(a);
+    free(launder(a));
+    v = launder(a);
+    for (size_t i = usable - 8; i < usable; i++) v[i] = 0x7F;
+    announce(b);
+    free(launder(b));
   } else if (!strcmp(name, "header-after-free")) {
     /* A crafted size in the header of a free span (written through a stale
      * pointer, or by an underflow of the block before): grown to cover the
