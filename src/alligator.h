@@ -17,14 +17,18 @@
  *                            compare); else pool lookup = 2 bit scans over 5
  *                            words of bin bitmap and one mask scan of the
  *                            cache (the better fit wins), one split.
- *   no fit in the pool       an empty page (the spare, or the idle page: the
- *                            current page that emptied last) whose span,
- *                            coalesced with its free neighbours, fits is taken
- *                            over (one merge, one split); else both go back to
- *                            the pool and the heap grows: O(1).
- *                            Cached large spans need no flush: they are
- *                            never next to other free memory, and the pool
- *                            takes one that fits before growing.
+ *   no fit in the pool       (no bin, no cached span) an empty page (the
+ *                            spare, or the idle page: the current page that
+ *                            emptied last) whose span, coalesced with its free
+ *                            neighbours other than the top, fits is taken over
+ *                            (one merge, one split); else the top (the free
+ *                            span that ends the heap, kept out of the bins and
+ *                            used last, as dlmalloc's top), growing the heap
+ *                            if it is too short: O(1).  Only if growth fails
+ *                            do the empty pages go back to the pool for one
+ *                            more search.  Cached large spans need no flush:
+ *                            they are never next to other free memory, and
+ *                            the pool takes one that fits before growing.
  *   free                     O(1): header = (p - base) / 2080; small: round
  *                            down to the segment, compare its freed mark with
  *                            the heap's key, push.  Only a block that carries
@@ -37,6 +41,13 @@
  *                            in use is parked in the large-span cache (a few
  *                            stores), else it goes to the pool with at most
  *                            2 coalesces (a cached neighbour is absorbed).
+ *                            A free that leaves no block live resets the
+ *                            heap to one shape instead (the idle page in its
+ *                            first unit, the spare after it, one free span
+ *                            to the end): at most 2 pages rewritten, at most
+ *                            4 bins cleared, no coalescing.  So a workload
+ *                            repeated in one heap does not grow it after its
+ *                            second run (test/c/repeat.h).
  *   realloc                  O(1) plus the copy of min(old, new) bytes when it
  *                            cannot resize in place.
  *   memalign(A)              O(1): at most 2 candidate positions are tried.
@@ -55,7 +66,8 @@
  *   large object of n bytes: ceil((n + 32) / U) * U bytes.
  *   per segment of the heap: one 32-byte END header.
  *   empty MiniPages kept out of the pool: at most two (the spare and the idle
- *     current page), handed back before the heap grows.
+ *     current page); one of them is taken over when the pool has no fit and
+ *     its coalesced span fits, both are handed back if the heap cannot grow.
  *   the large-span cache: at most 4 freed spans of each size 1..5 units
  *     (AL_LCACHE_DEPTH, AL_LCACHE_UNITS in internal.h), counted as free
  *     memory and used before the heap grows: it never makes the heap grow.
