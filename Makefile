@@ -125,8 +125,8 @@ $(PORT_DEPS): $(PORT_SRCS)
 	@mkdir -p $(@D) && touch $@
 
 # ---- native tests (host shim) ------------------------------------------------
-NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/misuse $(B)/test/misuse-checked \
-                $(B)/test/threads $(B)/test/foreign-grow
+NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/model-heap-param $(B)/test/misuse \
+                $(B)/test/misuse-checked $(B)/test/threads $(B)/test/foreign-grow
 ifeq ($(HAVE_M32),yes)
 NATIVE_TESTS += $(B)/test/model32
 endif
@@ -142,6 +142,12 @@ $(B)/test/model: test/c/model.c $(B)/host/liballigator.a
 $(B)/test/model-debug: test/c/model.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g -DALLIGATOR_DEBUG=2 -DALLIGATOR_CHECKED -Isrc $< $(CORE) src/heap_host.c -o $@
+
+# The heap passed as a real parameter to every module function (-DAL_ONE_HEAP=0,
+# src/internal.h): the form per-thread heaps would use, kept compiling and correct.
+$(B)/test/model-heap-param: test/c/model.c $(CORE) src/heap_host.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g -DAL_ONE_HEAP=0 -DALLIGATOR_DEBUG=2 -Isrc $< $(CORE) src/heap_host.c -o $@
 
 $(B)/test/misuse: test/c/misuse.c $(B)/host/liballigator.a
 	@mkdir -p $(@D)

@@ -3,18 +3,18 @@
 #include "internal.h"
 
 /* ---- heap walk ------------------------------------------------------------ */
-typedef void (*visit_fn)(void *arg, span_t *s, uint32_t u);
+typedef void (*visit_fn)(AL_HEAP_P void *arg, span_t *s, uint32_t u);
 
 /* Visit every span, END headers included; returns the number of problems in
  * the structure itself (a walk that cannot go on stops). */
-static int walk(visit_fn visit, void *arg, al_check_fn report, void *ctx) {
+static int walk(AL_HEAP_P visit_fn visit, void *arg, al_check_fn report, void *ctx) {
   int count = 0, *errors = &count;
-  if (!al_g.end) return 0;
-  uint32_t u = al_g.first_seg;
+  if (!h->grid.end) return 0;
+  uint32_t u = h->grid.first_seg;
   for (unsigned segments = 0; segments < 1u << 20; segments++) {
     unsigned prev_free = 0;
     for (;;) {
-      span_t *s = al_span(u);
+      span_t *s = al_span(h, u);
       unsigned kind = al_kind(s);
       if ((s->head & HEAD_MAGIC_MASK) != HEAD_MAGIC || kind == KIND_NONE || kind > KIND_CACHED) {
         AL_CHECK(0, "unit %u: not a span header (%08x)", u, s->head);
@@ -22,26 +22,26 @@ static int walk(visit_fn visit, void *arg, al_check_fn report, void *ctx) {
       }
       AL_CHECK(((s->head & HEAD_PREV_FREE) != 0) == prev_free, "unit %u: PREV_FREE is %d, the span before is %sfree",
             u, (s->head & HEAD_PREV_FREE) != 0, prev_free ? "" : "not ");
-      if (visit) visit(arg, s, u);
+      if (visit) visit(AL_H arg, s, u);
       if (kind == KIND_END) break;
       uint32_t size = al_size(s);
-      if (size == 0 || size > al_g.end - u) {
-        AL_CHECK(0, "unit %u: size %u runs past the heap end %u", u, size, al_g.end);
+      if (size == 0 || size > h->grid.end - u) {
+        AL_CHECK(0, "unit %u: size %u runs past the heap end %u", u, size, h->grid.end);
         return count;
       }
       unsigned is_free = kind == KIND_FREE || kind == KIND_CACHED; /* cached spans are free memory too */
       if (is_free) {
         AL_CHECK(!prev_free, "unit %u: two free spans side by side", u);
-        AL_CHECK(((uint32_t *)al_span(u + size))[-1] == size, "unit %u: footer %u, size %u", u,
-              ((uint32_t *)al_span(u + size))[-1], size);
+        AL_CHECK(((uint32_t *)al_span(h, u + size))[-1] == size, "unit %u: footer %u, size %u", u,
+              ((uint32_t *)al_span(h, u + size))[-1], size);
       }
-      AL_CHECK(kind != KIND_CACHED || al_kind(al_span(u + size)) != KIND_END, "unit %u: a cached span ends a segment", u);
+      AL_CHECK(kind != KIND_CACHED || al_kind(al_span(h, u + size)) != KIND_END, "unit %u: a cached span ends a segment", u);
       prev_free = is_free;
       u += size;
     }
-    span_t *end = al_span(u);
+    span_t *end = al_span(h, u);
     if (!end->next) {
-      AL_CHECK(u == al_g.end, "the last segment ends at unit %u, not %u", u, al_g.end);
+      AL_CHECK(u == h->grid.end, "the last segment ends at unit %u, not %u", u, h->grid.end);
       return count;
     }
     u = end->next - 1;
@@ -57,7 +57,7 @@ typedef struct {
   size_t pages[AL_NCLASSES], used[AL_NCLASSES];
 } tally_t;
 
-static void tally(void *arg, span_t *s, uint32_t u) {
+static void tally(AL_HEAP_P void *arg, span_t *s, uint32_t u) {
   tally_t *t = arg;
   al_check_fn report = t->report;
   void *ctx = t->ctx;
@@ -80,12 +80,12 @@ static void tally(void *arg, span_t *s, uint32_t u) {
     t->in_use += (size_t)al_size(s) * AL_UNIT - s->next;
     break;
   case KIND_MINI:
-    al_minipage_check(s, report, ctx, errors);
+    al_minipage_check(AL_H s, report, ctx, errors);
     if (s->cls < AL_NCLASSES) {
       t->pages[s->cls]++;
       t->used[s->cls] += s->used;
       t->in_use += (size_t)s->used * al_class_size[s->cls];
-      if (s != al_g.cur[s->cls] && s->used > 0 && s->used < al_class_slots[s->cls]) t->partial++;
+      if (s != h->pages.cur[s->cls] && s->used > 0 && s->used < al_class_slots[s->cls]) t->partial++;
     }
     break;
   default:
@@ -93,52 +93,57 @@ static void tally(void *arg, span_t *s, uint32_t u) {
   }
 }
 
-int alligator_validate(al_check_fn report, void *ctx) {
+static int validate(AL_HEAP_P al_check_fn report, void *ctx) {
   AL_LOCK();
   tally_t t;
   memset(&t, 0, sizeof t);
   t.report = report;
   t.ctx = ctx;
-  int count = walk(tally, &t, report, ctx) + t.errors, *errors = &count;
-  al_span_check(report, ctx, errors);
+  int count = walk(AL_H tally, &t, report, ctx) + t.errors, *errors = &count;
+  al_span_check(AL_H report, ctx, errors);
   size_t cached_spans, cached_units;
-  al_lcache_check(report, ctx, errors, &cached_spans, &cached_units);
+  al_lcache_check(AL_H report, ctx, errors, &cached_spans, &cached_units);
   AL_CHECK(t.cached_spans == cached_spans && t.cached_units == cached_units,
         "walk found %zu cached spans of %zu units, the cache's lists hold %zu of %zu", t.cached_spans, t.cached_units,
         cached_spans, cached_units);
-  AL_CHECK(t.free_spans == al_g.free_spans, "walk found %zu free spans, bins say %zu", t.free_spans, al_g.free_spans);
-  AL_CHECK(t.free_units == al_g.free_span_units, "walk found %zu free units, bins say %zu", t.free_units,
-        al_g.free_span_units);
-  AL_CHECK(t.large_blocks == al_g.large_blocks && t.large_units == al_g.large_units,
+  AL_CHECK(t.free_spans == h->pool.free_spans, "walk found %zu free spans, bins say %zu", t.free_spans, h->pool.free_spans);
+  AL_CHECK(t.free_units == h->pool.free_span_units, "walk found %zu free units, bins say %zu", t.free_units,
+        h->pool.free_span_units);
+  AL_CHECK(t.large_blocks == h->large.blocks && t.large_units == h->large.units,
         "walk found %zu large blocks of %zu units, counters say %zu of %zu", t.large_blocks, t.large_units,
-        al_g.large_blocks, al_g.large_units);
-  AL_CHECK(t.in_use == al_g.in_use_bytes, "walk found %zu bytes in use, counter says %zu", t.in_use,
-        al_g.in_use_bytes);
+        h->large.blocks, h->large.units);
+  AL_CHECK(t.in_use == h->usage.in_use_bytes, "walk found %zu bytes in use, counter says %zu", t.in_use,
+        h->usage.in_use_bytes);
   size_t partial = 0;
   for (unsigned c = 0; c < AL_NCLASSES; c++) {
-    AL_CHECK(t.pages[c] == al_g.class_pages[c] && t.used[c] == al_g.class_used[c],
+    AL_CHECK(t.pages[c] == h->pages.class_pages[c] && t.used[c] == h->pages.class_used[c],
           "class %u: walk found %zu pages, %zu used; counters say %zu, %zu", c, t.pages[c], t.used[c],
-          al_g.class_pages[c], al_g.class_used[c]);
-    span_t *cur = al_g.cur[c];
+          h->pages.class_pages[c], h->pages.class_used[c]);
+    span_t *cur = h->pages.cur[c];
     AL_CHECK(!cur || (al_kind(cur) == KIND_MINI && cur->cls == c), "class %u: current page is not a class %u MiniPage", c, c);
     uint32_t prev = 0, limit = 1u << 22;
-    for (uint32_t h = al_g.partial[c]; h && limit; h = al_span(h - 1)->next, limit--) {
-      span_t *s = al_span(h - 1);
+    for (uint32_t link = h->pages.partial[c]; link && limit; link = al_span(h, link - 1)->next, limit--) {
+      span_t *s = al_span(h, link - 1);
       AL_CHECK(al_kind(s) == KIND_MINI && s->cls == c && s->used > 0 && s->used < al_class_slots[c] && s != cur,
-            "class %u: partial list holds unit %u (kind %u, class %u, used %u)", c, h - 1, al_kind(s), s->cls,
+            "class %u: partial list holds unit %u (kind %u, class %u, used %u)", c, link - 1, al_kind(s), s->cls,
             s->used);
-      AL_CHECK(s->prev == prev, "class %u: partial list back link broken at unit %u", c, h - 1);
-      prev = h;
+      AL_CHECK(s->prev == prev, "class %u: partial list back link broken at unit %u", c, link - 1);
+      prev = link;
       partial++;
     }
-    AL_CHECK(al_g.partial_tail[c] == prev, "class %u: partial queue tail is %u, its last page %u", c,
-          al_g.partial_tail[c], prev);
+    AL_CHECK(h->pages.partial_tail[c] == prev, "class %u: partial queue tail is %u, its last page %u", c,
+          h->pages.partial_tail[c], prev);
   }
   AL_CHECK(partial == t.partial, "partial lists hold %zu pages, %zu pages are partially used", partial, t.partial);
-  AL_CHECK(al_g.peak_in_use_bytes >= al_g.in_use_bytes, "peak %zu below in use %zu", al_g.peak_in_use_bytes,
-        al_g.in_use_bytes);
+  AL_CHECK(h->usage.peak_in_use_bytes >= h->usage.in_use_bytes, "peak %zu below in use %zu", h->usage.peak_in_use_bytes,
+        h->usage.in_use_bytes);
   AL_UNLOCK();
   return count;
+}
+
+int alligator_validate(al_check_fn report, void *ctx) {
+  AL_HEAP_ENTRY;
+  return validate(AL_H report, ctx);
 }
 
 typedef struct {
@@ -146,8 +151,9 @@ typedef struct {
   size_t max, n;
 } map_t;
 
-static void map_visit(void *arg, span_t *s, uint32_t u) {
+static void map_visit(AL_HEAP_P void *arg, span_t *s, uint32_t u) {
   map_t *m = arg;
+  (void)h;
   (void)u;
   if (m->n < m->max) {
     alligator_span_info *e = &m->out[m->n];
@@ -162,9 +168,10 @@ static void map_visit(void *arg, span_t *s, uint32_t u) {
 }
 
 size_t alligator_heap_map(alligator_span_info *out, size_t max) {
+  AL_HEAP_ENTRY;
   map_t m = {out, max, 0};
   AL_LOCK();
-  walk(map_visit, &m, NULL, NULL);
+  walk(AL_H map_visit, &m, NULL, NULL);
   AL_UNLOCK();
   return m.n;
 }
@@ -175,12 +182,12 @@ static void debug_fail(void *ctx, const char *message) {
   al_report(AL_ERR_CORRUPTION, ctx, message);
 }
 
-void al_debug_page_check(span_t *s) {
+void al_debug_page_check(AL_HEAP_P span_t *s) {
   int errors = 0;
   if (al_kind(s) != KIND_MINI) return; /* it went back to the pool */
-  al_minipage_check(s, debug_fail, s, &errors);
+  al_minipage_check(AL_H s, debug_fail, s, &errors);
 }
 
-void al_debug_heap_check(void) {
-  alligator_validate(debug_fail, NULL);
+void al_debug_heap_check(AL_HEAP_P0) {
+  validate(AL_H debug_fail, NULL);
 }

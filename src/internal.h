@@ -1,4 +1,4 @@
-/* Alligator internals: the unit grid, the span header, the global state.
+/* Alligator internals: the unit grid, the span header, the heap's state.
  *
  * The heap is a grid of UNITS.  A unit is a 32-byte header followed by one
  * 2 KiB section:
@@ -123,7 +123,7 @@ typedef struct span {
    * bump: section offset of the first segment never handed out; segments
    *       [bump, slots * size) are untouched (zero if FRESH).
    * free: the free list, a LIFO of freed segments below bump, linked through
-   *       their first word, each carrying al_g.key in its second.
+   *       their first word, each carrying the heap's key in its second.
    * Invariant: used + (length of free) == bump / size. */
   uint8_t cls, used;
   uint16_t bump;
@@ -168,8 +168,54 @@ al_inline unsigned al_segment_of(unsigned c, uint32_t off) {
 #define AL_NBINS (16 + 8 * (32 - HEAD_SIZE_SHIFT - 4))
 #define AL_NBINWORDS ((AL_NBINS + 31) / 32)
 
-/* ---- global state ------------------------------------------------------ */
-typedef struct al_state {
+/* ---- the heap's state, one part per module ---------------------------- */
+/* All state lives in one al_heap (below), made of one part per module, each
+ * declared in that module's section with its invariants beside its fields.
+ * A module writes only its own part and reads others' where its comment
+ * says so.  Every module function takes the heap as its first parameter and
+ * names it h; the entry points (malloc.c, stats.c, check.c) pass the one
+ * global instance.  A per-thread heap can come later by changing what the
+ * entry points pass, not every function (mimalloc's mi_heap_t).
+ *
+ * How the heap is passed:
+ *   - inline functions (al_inline: the fast paths, unit arithmetic) take a
+ *     real parameter, `al_heap *h`; inlined, it folds to the constant;
+ *   - every other function is declared `f(AL_HEAP_P int x)` (`f(AL_HEAP_P0)`
+ *     when h is its only parameter) and called `f(AL_H x)` (`f(AL_H0)`);
+ *     an entry point starts with AL_HEAP_ENTRY.
+ * With one heap (AL_ONE_HEAP, the default) AL_HEAP_P and AL_H are empty and
+ * h is a constant pointer to the global instance (below), so out-of-line
+ * calls pass no extra argument and address its fields directly (the code
+ * is the same as with a plain global).  Passing it for real cost +3.6%
+ * instructions per call on class_sweep and 31 on its worst call (i686,
+ * `node bench/instr.js`: stack arguments, register pressure) and 576 B of
+ * wasm at -Oz.  -DAL_ONE_HEAP=0 (a developer's switch, not an option)
+ * compiles the real parameter everywhere, the form per-thread heaps would
+ * use; the native test build/test/model-heap-param keeps it working. */
+#ifndef AL_ONE_HEAP
+#define AL_ONE_HEAP 1
+#endif
+#if AL_ONE_HEAP
+#define AL_HEAP_P      /* (nothing) */
+#define AL_HEAP_P0     void
+#define AL_H           /* (nothing) */
+#define AL_H0          /* (nothing) */
+#define AL_HEAP_ENTRY  ((void)0)
+#else
+#define AL_HEAP_P      al_heap *h,
+#define AL_HEAP_P0     al_heap *h
+#define AL_H           h,
+#define AL_H0          h
+#define AL_HEAP_ENTRY  al_heap *h = al_heap_get()
+#endif
+typedef struct al_heap al_heap;
+
+/* ---- the grid and its segments (span.c: growth) ----------------------- */
+/* Written by span.c's growth only; every module reads base (unit
+ * arithmetic), the pool and the cache read end, free reads lo and hi, the
+ * MiniPages read key, and they and large blocks read segments (an empty heap
+ * is reset only if it is one segment). */
+typedef struct al_grid {
   uintptr_t base;           /* grid origin; 0 until the first growth */
   uint32_t  end;            /* unit index of the last segment's END header */
   /* Pointers we hand out lie in [lo, hi): base + 32 and the last END header
@@ -177,83 +223,45 @@ typedef struct al_state {
   uintptr_t lo, hi;
   uint32_t  first_seg;      /* unit index of the first segment's first span */
   uint32_t  segments;       /* contiguous stretches of memory (1 unless someone else moved the break) */
+  uintptr_t key;            /* marks freed small blocks (al_block.key); never 0 */
+  /* statistics, kept exact by every growth (stats.c reads them) */
+  size_t heap_bytes;        /* bytes obtained from the backend */
+  size_t grow_count;
+} al_grid;
+
+/* ---- spans: the pool of free units, large blocks (span.c) ------------- */
+/* The pool's bins (span.c writes them; stats.c and check.c read them,
+ * al_pages_settle reads free_spans to see that the heap is settled). */
+typedef struct al_pool {
   uint32_t  bin_summary;    /* bit w set iff bin_bits[w] != 0 */
   uint32_t  bin_bits[AL_NBINWORDS];
   uint32_t  bins[AL_NBINS]; /* head of each bin list (unit index + 1) */
-  span_t   *cur[AL_NCLASSES];     /* current MiniPage per class (may be NULL) */
-  /* Empty MiniPages kept out of the pool: spare[0..nspare), never current.
-   * Invariant: every MiniPage that is neither a spare nor the idle page has
-   * used > 0. */
-  span_t   *spare[AL_SPARES];
-  /* The current page that emptied last (it stays current: a malloc+free loop
-   * costs no slow path), or NULL.  Invariant: an empty current page is idle;
-   * when another current page empties, the idle one goes back to the pool. */
-  span_t   *idle;
-  uint32_t  nspare;
-  /* The large-span cache (lcache.c): lcache[k] heads the LIFO list of cached
-   * k-unit spans (unit index + 1, 0 = empty), lcache_count[k] its length
-   * (<= AL_LCACHE_DEPTH); bit k of lcache_mask is set iff it is non-empty. */
-  uint32_t  lcache[AL_LCACHE_UNITS + 1];
-  uint8_t   lcache_count[AL_LCACHE_UNITS + 1];
-  uint32_t  lcache_mask;
-  uintptr_t key;            /* marks freed small blocks (al_block.key); never 0 */
-  /* Pages with free segments, not current: a queue, oldest first (the oldest
-   * has had longest to collect frees, so switching to it lasts longest). */
-  uint32_t  partial[AL_NCLASSES];      /* head: unit index + 1, 0 = empty */
-  uint32_t  partial_tail[AL_NCLASSES]; /* tail: unit index + 1 */
-  /* statistics, kept exact by every operation (stats.c reads them) */
-  size_t heap_bytes;        /* bytes obtained from the backend */
-  size_t in_use_bytes;      /* usable bytes of live allocations */
-  size_t peak_in_use_bytes;
+  /* statistics: the spans in the bins and their units, kept exact */
   size_t free_span_units;
   size_t free_spans;
-  size_t large_blocks;
-  size_t large_units;
-  size_t class_pages[AL_NCLASSES];
-  size_t class_used[AL_NCLASSES];
-  size_t oom_count;
-  size_t grow_count;
-} al_state;
+} al_pool;
 
-extern al_state al_g;
-
-/* ---- unit arithmetic --------------------------------------------------- */
-al_inline span_t *al_span(uint32_t u) {
-  return (span_t *)(al_g.base + (uintptr_t)u * AL_UNIT);
-}
-al_inline uint32_t al_unit_of(const void *p) {
-  return (uint32_t)(((uintptr_t)p - al_g.base) / AL_UNIT); /* < 2^24 units (the head's size field) */
-}
-al_inline uint32_t al_index(const span_t *s) { return al_unit_of(s); }
-al_inline unsigned al_kind(const span_t *s) { return s->head & HEAD_KIND_MASK; }
-al_inline uint32_t al_size(const span_t *s) { return s->head >> HEAD_SIZE_SHIFT; }
-al_inline uint32_t al_make_head(unsigned kind, uint32_t units, uint32_t flags) {
-  return kind | flags | HEAD_MAGIC | (units << HEAD_SIZE_SHIFT);
-}
-al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_HDR; }
-
-/* ---- spans: the pool of free units, large blocks (span.c) ------------- */
 /* Take a span of exactly `units` units out of the pool: the best fit in the
  * bins and the large-span cache.  Returns its unit index, or UINT32_MAX.
  * The header's kind is left FREE-shaped; the caller writes its own.  *dirty
  * is how many of its first units may hold old data (0: all still zero from
  * growth; a span that grew from a used top is dirty only there, so calloc
  * zeroes just that part). */
-uint32_t al_span_take(uint32_t units, uint32_t *dirty);
+uint32_t al_span_take(AL_HEAP_P uint32_t units, uint32_t *dirty);
 /* The same from the top (the free span that ends the heap, in no bin), and
  * if the top is too short and may_grow, from growth: for when nothing else
  * fits. */
-uint32_t al_span_take_top(uint32_t units, uint32_t *dirty, int may_grow);
+uint32_t al_span_take_top(AL_HEAP_P uint32_t units, uint32_t *dirty, int may_grow);
 /* Give units [u, u+units) back to the pool, coalescing with free neighbours. */
-void al_span_give(uint32_t u, uint32_t units);
+void al_span_give(AL_HEAP_P uint32_t u, uint32_t units);
 /* The size the used span s would have once freed and coalesced with its
  * free neighbours, the top not counted (reads only; 0 if that is no size). */
-uint32_t al_span_merged_size(const span_t *s);
+uint32_t al_span_merged_size(AL_HEAP_P const span_t *s);
 /* Free the used span s and coalesce it, then take `want` units from the start
  * of the result directly (no bin search), the rest back to the pool.  The
  * caller checked al_span_merged_size >= want.  Returns the unit index (all
  * `want` units dirty), or UINT32_MAX if a neighbour's metadata did not hold. */
-uint32_t al_span_take_freed(span_t *s, uint32_t want, uint32_t *dirty);
+uint32_t al_span_take_freed(AL_HEAP_P span_t *s, uint32_t want, uint32_t *dirty);
 /* A used span leaves use without going to the pool, when no block is live
  * and the heap is one segment: the caller resets the pool next
  * (al_span_reset covers it).  Its header reads FREE, as after al_span_free
@@ -264,72 +272,162 @@ al_inline void al_span_drop(span_t *s) { s->head = (s->head & ~HEAD_KIND_MASK & 
  * as al_span_free would report it): 0 then, and the caller must not reset
  * (the span stays out of the pool).  Their list links are not checked: the
  * reset empties every list. */
-int al_span_drop_checked(span_t *s);
+int al_span_drop_checked(AL_HEAP_P span_t *s);
 /* A used span (a MiniPage or large block) back to the pool.  Its header now
  * reads FREE, so a stale pointer into it is reported as a double free. */
-void al_span_free(span_t *s);
+void al_span_free(AL_HEAP_P span_t *s);
 /* Shrink the span at u from `units` to `keep` units, giving the tail back. */
-void al_span_trim(uint32_t u, uint32_t units, uint32_t keep);
+void al_span_trim(AL_HEAP_P uint32_t u, uint32_t units, uint32_t keep);
 /* Grow the span at u (size `units`) in place to `want` units, using a free
  * right neighbour or heap growth at the end.  Returns 1 on success. */
-int al_span_extend(uint32_t u, uint32_t units, uint32_t want);
+int al_span_extend(AL_HEAP_P uint32_t u, uint32_t units, uint32_t want);
 /* The heap holds no block: units [from, end) of its one segment are free
  * spans, cached spans and empty MiniPages the caller has let go of (their
  * headers already read FREE).  They become one free span, the bins and the
  * large-span cache empty (O(bins in use), at most 4 when the heap is empty:
  * see al_pages_settle).  0 (nothing done) if the heap has several segments. */
-int al_span_reset(uint32_t from);
+int al_span_reset(AL_HEAP_P uint32_t from);
 /* Heap check of the pool: bins hold exactly the free spans, each in its bin. */
-size_t al_span_largest_free(void);
-void al_span_check(al_check_fn report, void *ctx, int *errors);
+size_t al_span_largest_free(AL_HEAP_P0);
+void al_span_check(AL_HEAP_P al_check_fn report, void *ctx, int *errors);
 
-/* ---- the large-span cache (lcache.c; put and pop inline in lcache.h) --- */
-/* The head of the shortest non-empty list of spans >= units units (still
- * cached), or UINT32_MAX.  O(1): one mask scan (inline: the pool asks on
- * every take that misses its exact bin). */
-al_inline uint32_t al_lcache_fit(uint32_t units) {
-  uint32_t m = units <= AL_LCACHE_UNITS ? al_g.lcache_mask & (~0u << units) : 0;
-  return m ? al_g.lcache[al_ctz32(m)] - 1 : UINT32_MAX;
-}
-/* al_lcache_unlink (lcache.h, inline): the pool absorbs a cached neighbour
- * or takes a cached span, after checking it.  O(1). */
+/* ---- the large-span cache (lcache.c; put, pop, fit and unlink inline in
+ * lcache.h) ---------------------------------------------------------------- */
+/* Written by lcache.c and lcache.h only; the pool asks it through
+ * al_lcache_fit, al_lcache_unlink and al_lcache_largest, statistics through
+ * al_lcache_totals.  It reads the grid's end. */
+typedef struct al_lcache {
+  /* head[k] heads the LIFO list of cached k-unit spans (unit index + 1,
+   * 0 = empty), count[k] its length (<= AL_LCACHE_DEPTH); bit k of mask is
+   * set iff it is non-empty. */
+  uint32_t  head[AL_LCACHE_UNITS + 1];
+  uint8_t   count[AL_LCACHE_UNITS + 1];
+  uint32_t  mask;
+} al_lcache;
+
+/* al_lcache_fit and al_lcache_unlink (lcache.h, inline): the pool takes the
+ * best-fitting cached span, or absorbs a cached neighbour, after checking it.
+ * O(1). */
 /* Every list empty (the pool's reset: their spans are inside a free span
  * now).  O(AL_LCACHE_UNITS). */
-void al_lcache_clear(void);
+void al_lcache_clear(AL_HEAP_P0);
 /* Cached spans and units (O(AL_LCACHE_UNITS)), for statistics. */
-void al_lcache_totals(size_t *spans, size_t *units);
+void al_lcache_totals(AL_HEAP_P size_t *spans, size_t *units);
 /* Heap check of the cache's lists; *spans / *units: what they hold. */
-void al_lcache_check(al_check_fn report, void *ctx, int *errors, size_t *spans, size_t *units);
+void al_lcache_check(AL_HEAP_P al_check_fn report, void *ctx, int *errors, size_t *spans, size_t *units);
 
-void *al_large_alloc(size_t n, size_t align, int zero);
-void  al_large_free(span_t *s, void *p);
-void *al_large_realloc(span_t *s, void *p, size_t n);
+/* ---- large blocks (large.c) ----------------------------------------------- */
+/* Written by large.c only (stats.c and check.c read them; the pool's reset
+ * asserts that no block is live). */
+typedef struct al_large {
+  size_t blocks;            /* live large blocks */
+  size_t units;             /* their units */
+} al_large;
+
+void *al_large_alloc(AL_HEAP_P size_t n, size_t align, int zero);
+void  al_large_free(AL_HEAP_P span_t *s, void *p);
+void *al_large_realloc(AL_HEAP_P span_t *s, void *p, size_t n);
 size_t al_large_room(span_t *s, const void *p);
 /* The bytes a large block was asked for (its `prev` keeps them modulo 2^32:
  * the block's room exceeds them by at most one unit). */
 size_t al_large_asked(span_t *s, const void *p);
 
-/* ---- MiniPages (minipage.c) -------------------------------------------- */
-void *al_small_alloc_slow(unsigned c, int zero);
-void  al_small_free_slow(span_t *s, unsigned c, unsigned used_before);
+/* ---- MiniPages (minipage.c; the fast paths inline in minipage.h) ------- */
+/* Written by minipage.c and minipage.h only (stats.c and check.c read it). */
+typedef struct al_pages {
+  span_t   *cur[AL_NCLASSES];     /* current MiniPage per class (may be NULL) */
+  /* Empty MiniPages kept out of the pool: spare[0..nspare), never current.
+   * Invariant: every MiniPage that is neither a spare nor the idle page has
+   * used > 0. */
+  span_t   *spare[AL_SPARES];
+  /* The current page that emptied last (it stays current: a malloc+free loop
+   * costs no slow path), or NULL.  Invariant: an empty current page is idle;
+   * when another current page empties, the idle one goes back to the pool. */
+  span_t   *idle;
+  uint32_t  nspare;
+  /* Pages with free segments, not current: a queue, oldest first (the oldest
+   * has had longest to collect frees, so switching to it lasts longest). */
+  uint32_t  partial[AL_NCLASSES];      /* head: unit index + 1, 0 = empty */
+  uint32_t  partial_tail[AL_NCLASSES]; /* tail: unit index + 1 */
+  /* statistics, kept exact by every operation */
+  size_t class_pages[AL_NCLASSES];
+  size_t class_used[AL_NCLASSES];
+} al_pages;
+
+void *al_small_alloc_slow(AL_HEAP_P unsigned c, int zero);
+void  al_small_free_slow(AL_HEAP_P span_t *s, unsigned c, unsigned used_before);
 /* Units from the pool for a MiniPage or a large block: what the pool has;
  * else the empty MiniPages go back to it and it is asked again; else the heap
  * grows.  The policy lives here, above the pool, so the pool never calls up. */
-uint32_t al_units_take(uint32_t units, uint32_t *dirty);
+uint32_t al_units_take(AL_HEAP_P uint32_t units, uint32_t *dirty);
 /* Called after a free that emptied the heap (one that emptied a MiniPage, or
  * a large free, when no block is live any more): the heap goes back to one
  * shape (al_span_reset).  O(1); nothing when it has that shape already,
  * unless `dropped`: a span left use with al_span_drop and waits for it. */
-void al_pages_settle(int dropped);
+void al_pages_settle(AL_HEAP_P int dropped);
 /* The block is on s's free list (a bounded walk; only for blocks that carry
  * the key, so almost never). */
 int al_small_on_free_list(span_t *s, const al_block *b);
-void  al_minipage_check(span_t *s, al_check_fn report, void *ctx, int *errors);
+void  al_minipage_check(AL_HEAP_P span_t *s, al_check_fn report, void *ctx, int *errors);
+
+/* ---- bytes in use (the MiniPages, large blocks and malloc.c) ----------- */
+/* Written only through al_note_alloc and al_note_free (below) and malloc.c's
+ * oom (stats.c and check.c read them; the MiniPages and large blocks read
+ * in_use_bytes == 0: a free that empties the heap resets it). */
+typedef struct al_usage {
+  size_t in_use_bytes;      /* usable bytes of live allocations */
+  size_t peak_in_use_bytes;
+  size_t oom_count;         /* requests that failed with ENOMEM */
+} al_usage;
+
+/* ---- the heap ------------------------------------------------------------ */
+struct al_heap {
+  al_grid   grid;   /* span.c's growth */
+  al_pool   pool;   /* span.c's bins */
+  al_lcache lcache; /* lcache.c */
+  al_pages  pages;  /* minipage.c */
+  al_large  large;  /* large.c */
+  al_usage  usage;  /* al_note_alloc / al_note_free, malloc.c's oom */
+};
+_Static_assert(sizeof(void *) > 4 || sizeof(al_heap) <= 1280, "README and alligator.h: under 1.25 KiB on wasm32");
+
+/* The one instance (malloc.c), zero until the first growth.  Only the entry
+ * points name it, through al_heap_get() (AL_HEAP_ENTRY), and with one heap
+ * through h, the constant below. */
+extern al_heap al_heap_main;
+al_inline al_heap *al_heap_get(void) { return &al_heap_main; }
+#if AL_ONE_HEAP
+/* The heap every function names h when it is not a parameter. */
+static al_heap *const h __attribute__((unused)) = &al_heap_main;
+#endif
+
+/* ---- unit arithmetic --------------------------------------------------- */
+al_inline span_t *al_span(const al_heap *h, uint32_t u) {
+  return (span_t *)(h->grid.base + (uintptr_t)u * AL_UNIT);
+}
+al_inline uint32_t al_unit_of(const al_heap *h, const void *p) {
+  return (uint32_t)(((uintptr_t)p - h->grid.base) / AL_UNIT); /* < 2^24 units (the head's size field) */
+}
+al_inline uint32_t al_index(const al_heap *h, const span_t *s) { return al_unit_of(h, s); }
+al_inline unsigned al_kind(const span_t *s) { return s->head & HEAD_KIND_MASK; }
+al_inline uint32_t al_size(const span_t *s) { return s->head >> HEAD_SIZE_SHIFT; }
+al_inline uint32_t al_make_head(unsigned kind, uint32_t units, uint32_t flags) {
+  return kind | flags | HEAD_MAGIC | (units << HEAD_SIZE_SHIFT);
+}
+al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_HDR; }
+
+/* ---- bytes in use ------------------------------------------------------ */
+al_inline void al_note_alloc(al_heap *h, size_t bytes) {
+  h->usage.in_use_bytes += bytes;
+  if (h->usage.in_use_bytes > h->usage.peak_in_use_bytes) h->usage.peak_in_use_bytes = h->usage.in_use_bytes;
+}
+al_inline void al_note_free(al_heap *h, size_t bytes) { h->usage.in_use_bytes -= bytes; }
+
 /* Debug levels 2 and 3 (check.c): check one page / the heap, report failures. */
-void al_debug_page_check(span_t *s);
-void al_debug_heap_check(void);
-al_inline void al_debug_page(span_t *s) { if (AL_DEBUG >= 2) al_debug_page_check(s); }
-al_inline void al_debug_heap(void) { if (AL_DEBUG >= 3) al_debug_heap_check(); }
+void al_debug_page_check(AL_HEAP_P span_t *s);
+void al_debug_heap_check(AL_HEAP_P0);
+al_inline void al_debug_page(AL_HEAP_P span_t *s) { if (AL_DEBUG >= 2) al_debug_page_check(AL_H s); }
+al_inline void al_debug_heap(AL_HEAP_P0) { if (AL_DEBUG >= 3) al_debug_heap_check(AL_H0); }
 
 /* ---- heap backend (heap_*.c): an sbrk over zero-filled memory ---------- */
 /* Like sbrk(increment): returns the start of `increment` new bytes (the old

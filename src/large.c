@@ -1,7 +1,7 @@
 /* Large blocks: requests over 2 KiB, one span of whole units each.
  *
  *   | hdr | data ......................................... |
- *   h     p = h + offset (32 unless aligned)        h + units * 2080
+ *   hdr   p = hdr + offset (32 unless aligned)    hdr + units * 2080
  *
  * p always lies in the section of the span's first unit (offset in [32, U)),
  * so free finds the header with (p - base) / U.  The header keeps the offset
@@ -23,14 +23,14 @@ static void set_large(span_t *s, uint32_t units, uint32_t offset, size_t n) {
 /* Offset of the first A-aligned address in a unit's section, for A > 2 KiB:
  * the candidates are p, p + A (A mod U is a non-zero multiple of 32, so at
  * most one candidate falls in a 32-byte header). */
-static uintptr_t first_aligned_in_section(uintptr_t from, size_t align) {
+static uintptr_t first_aligned_in_section(AL_HEAP_P uintptr_t from, size_t align) {
   uintptr_t p = (from + align - 1) & ~(uintptr_t)(align - 1);
-  if ((p - al_g.base) % AL_UNIT < AL_HDR) p += align;
-  al_assert((p - al_g.base) % AL_UNIT >= AL_HDR);
+  if ((p - h->grid.base) % AL_UNIT < AL_HDR) p += align;
+  al_assert((p - h->grid.base) % AL_UNIT >= AL_HDR);
   return p;
 }
 
-void *al_large_alloc(size_t n, size_t align, int zero) {
+void *al_large_alloc(AL_HEAP_P size_t n, size_t align, int zero) {
   if (n > AL_MAX_REQUEST) return NULL;
   if (align > AL_MAX_REQUEST / 2) return NULL; /* so that 2 * align below cannot wrap (32-bit) */
   size_t slack = align <= AL_GRANULE ? AL_HDR
@@ -39,44 +39,44 @@ void *al_large_alloc(size_t n, size_t align, int zero) {
   if (n > (size_t)AL_MAX_REQUEST + 4 * AL_UNIT - slack) return NULL; /* slack < that bound: no wrap */
   uint32_t k = units_for(n + slack);
   uint32_t dirty = k; /* leading units that may hold old data (all of a cached span) */
-  uint32_t u = al_lcache_pop(k); /* a cached span of exactly k units, else the pool */
-  if (u == UINT32_MAX) u = al_units_take(k, &dirty);
+  uint32_t u = al_lcache_pop(h, k); /* a cached span of exactly k units, else the pool */
+  if (u == UINT32_MAX) u = al_units_take(AL_H k, &dirty);
   if (u == UINT32_MAX) return NULL;
-  uintptr_t h = (uintptr_t)al_span(u), p = h + AL_HDR;
+  uintptr_t hdr = (uintptr_t)al_span(h, u), p = hdr + AL_HDR;
   if (align > AL_GRANULE) {
     if (align <= AL_SECTION) {
-      p = (h + AL_HDR + align - 1) & ~(uintptr_t)(align - 1);
+      p = (hdr + AL_HDR + align - 1) & ~(uintptr_t)(align - 1);
     } else {
-      p = first_aligned_in_section(h + AL_HDR, align);
-      uint32_t v = al_unit_of((void *)p);
+      p = first_aligned_in_section(AL_H hdr + AL_HDR, align);
+      uint32_t v = al_unit_of(h, (void *)p);
       if (v > u) { /* hand the units before p's unit back to the pool */
-        al_span(v)->head = 0;
-        set_large(al_span(v), k - (v - u), 0, 0);
-        set_large(al_span(u), v - u, 0, 0);
-        al_span_give(u, v - u);
+        al_span(h, v)->head = 0;
+        set_large(al_span(h, v), k - (v - u), 0, 0);
+        set_large(al_span(h, u), v - u, 0, 0);
+        al_span_give(AL_H u, v - u);
         dirty = dirty > v - u ? dirty - (v - u) : 0;
         k -= v - u;
         u = v;
-        h = (uintptr_t)al_span(u);
+        hdr = (uintptr_t)al_span(h, u);
       }
     }
   }
-  span_t *s = al_span(u);
-  set_large(s, k, (uint32_t)(p - h), n);
-  uint32_t need = align <= AL_GRANULE ? k : units_for(p - h + n); /* (k already: slack was the header) */
+  span_t *s = al_span(h, u);
+  set_large(s, k, (uint32_t)(p - hdr), n);
+  uint32_t need = align <= AL_GRANULE ? k : units_for(p - hdr + n); /* (k already: slack was the header) */
   if (need < k) { /* the slack was not all needed */
-    al_span_trim(u, k, need);
+    al_span_trim(AL_H u, k, need);
     k = need;
   }
-  al_g.large_blocks++;
-  al_g.large_units += k;
-  al_note_alloc(h + (size_t)k * AL_UNIT - p);
+  h->large.blocks++;
+  h->large.units += k;
+  al_note_alloc(h, hdr + (size_t)k * AL_UNIT - p);
   /* Old data where a small block's freed mark sits (a MiniPage's first
    * segment may have been here): realloc to a small size would copy it into
    * the new block, whose free would then walk its page's free list. */
   if (dirty) ((al_block *)p)->key = 0;
   if (zero && dirty) { /* zero what may hold old data: memory fresh from growth is zero */
-    size_t old = h + (size_t)dirty * AL_UNIT - p; /* > 0: p lies in the first unit */
+    size_t old = hdr + (size_t)dirty * AL_UNIT - p; /* > 0: p lies in the first unit */
     memset((void *)p, 0, n < old ? n : old);
   }
   return (void *)p;
@@ -91,32 +91,32 @@ size_t al_large_asked(span_t *s, const void *p) {
   return room - (uint32_t)((uint32_t)room - s->prev);
 }
 
-void al_large_free(span_t *s, void *p) {
+void al_large_free(AL_HEAP_P span_t *s, void *p) {
   uint32_t k = al_size(s);
-  al_g.large_blocks--;
-  al_g.large_units -= k;
-  al_g.in_use_bytes -= al_large_room(s, p);
-  if (!al_g.in_use_bytes && al_g.segments == 1) { /* the heap emptied: the pool resets (no merge needed) */
-    if (al_span_drop_checked(s)) al_pages_settle(1);
-  } else if (!al_lcache_put(s)) {
-    al_span_free(s);
+  h->large.blocks--;
+  h->large.units -= k;
+  al_note_free(h, al_large_room(s, p));
+  if (!h->usage.in_use_bytes && h->grid.segments == 1) { /* the heap emptied: the pool resets (no merge needed) */
+    if (al_span_drop_checked(AL_H s)) al_pages_settle(AL_H 1);
+  } else if (!al_lcache_put(h, s)) {
+    al_span_free(AL_H s);
   }
 }
 
 /* Resize in place: shrink by giving whole units back, grow into a free right
  * neighbour or by growing the heap when the block ends it.  NULL if the
  * block cannot be resized where it is (the caller moves it). */
-void *al_large_realloc(span_t *s, void *p, size_t n) {
-  uint32_t u = al_index(s), k = al_size(s);
+void *al_large_realloc(AL_HEAP_P span_t *s, void *p, size_t n) {
+  uint32_t u = al_index(h, s), k = al_size(s);
   size_t offset = (uintptr_t)p - (uintptr_t)s;
   if (n > AL_MAX_REQUEST) return NULL;
   uint32_t need = units_for(offset + n);
   size_t before = al_large_room(s, p);
-  if (need < k) al_span_trim(u, k, need);
-  else if (need > k && !al_span_extend(u, k, need)) return NULL;
+  if (need < k) al_span_trim(AL_H u, k, need);
+  else if (need > k && !al_span_extend(AL_H u, k, need)) return NULL;
   s->prev = (uint32_t)n;
-  al_g.large_units += (size_t)need - k;
-  al_g.in_use_bytes -= before;
-  al_note_alloc(al_large_room(s, p));
+  h->large.units += (size_t)need - k;
+  al_note_free(h, before);
+  al_note_alloc(h, al_large_room(s, p));
   return p;
 }

@@ -27,45 +27,45 @@
 _Static_assert(AL_LCACHE_UNITS < 31, "one mask bit per cached size, and one above");
 _Static_assert(AL_LCACHE_DEPTH <= 255, "lcache_count is 8 bits");
 
-void al_lcache_corrupt(uint32_t u) {
-  al_report(AL_ERR_CORRUPTION, al_section(al_span(u)), "a cached free span: corrupted (written after free?)");
+void al_lcache_corrupt(AL_HEAP_P uint32_t u) {
+  al_report(AL_ERR_CORRUPTION, al_section(al_span(h, u)), "a cached free span: corrupted (written after free?)");
 }
 
-void al_lcache_clear(void) {
+void al_lcache_clear(AL_HEAP_P0) {
   for (uint32_t k = 0; k <= AL_LCACHE_UNITS; k++) {
-    al_g.lcache[k] = 0;
-    al_g.lcache_count[k] = 0;
+    h->lcache.head[k] = 0;
+    h->lcache.count[k] = 0;
   }
-  al_g.lcache_mask = 0;
+  h->lcache.mask = 0;
 }
 
-void al_lcache_totals(size_t *spans, size_t *units) {
+void al_lcache_totals(AL_HEAP_P size_t *spans, size_t *units) {
   *spans = *units = 0;
   for (uint32_t k = 1; k <= AL_LCACHE_UNITS; k++) {
-    *spans += al_g.lcache_count[k];
-    *units += (size_t)al_g.lcache_count[k] * k;
+    *spans += h->lcache.count[k];
+    *units += (size_t)h->lcache.count[k] * k;
   }
 }
 
-void al_lcache_check(al_check_fn report, void *ctx, int *errors, size_t *spans, size_t *units) {
+void al_lcache_check(AL_HEAP_P al_check_fn report, void *ctx, int *errors, size_t *spans, size_t *units) {
   *spans = *units = 0;
-  AL_CHECK(!al_g.lcache[0] && !al_g.lcache_count[0] && !(al_g.lcache_mask & 1u), "large-span cache: list 0 in use");
+  AL_CHECK(!h->lcache.head[0] && !h->lcache.count[0] && !(h->lcache.mask & 1u), "large-span cache: list 0 in use");
   for (uint32_t k = 1; k <= AL_LCACHE_UNITS; k++) {
     uint32_t prev = 0, n = 0;
-    for (uint32_t h = al_g.lcache[k]; h && n <= AL_LCACHE_DEPTH; h = al_span(h - 1)->next, n++) {
-      AL_CHECK_OR_RETURN(h - 1 < al_g.end, "large-span cache %u: link %u past the heap end", k, h - 1);
-      span_t *s = al_span(h - 1);
-      AL_CHECK(s->head == al_make_head(KIND_CACHED, k, 0), "large-span cache %u: span %u has head %08x", k, h - 1,
+    for (uint32_t link = h->lcache.head[k]; link && n <= AL_LCACHE_DEPTH; link = al_span(h, link - 1)->next, n++) {
+      AL_CHECK_OR_RETURN(link - 1 < h->grid.end, "large-span cache %u: link %u past the heap end", k, link - 1);
+      span_t *s = al_span(h, link - 1);
+      AL_CHECK(s->head == al_make_head(KIND_CACHED, k, 0), "large-span cache %u: span %u has head %08x", k, link - 1,
                s->head);
-      AL_CHECK(s->prev == prev, "large-span cache %u: span %u has a wrong back link", k, h - 1);
-      prev = h;
+      AL_CHECK(s->prev == prev, "large-span cache %u: span %u has a wrong back link", k, link - 1);
+      prev = link;
     }
-    AL_CHECK(n == al_g.lcache_count[k] && n <= AL_LCACHE_DEPTH, "large-span cache %u: list holds %u%s spans, count %u",
-             k, n, n > AL_LCACHE_DEPTH ? "+" : "", al_g.lcache_count[k]);
-    AL_CHECK(((al_g.lcache_mask >> k) & 1) == (al_g.lcache[k] != 0), "large-span cache %u: mask bit disagrees", k);
+    AL_CHECK(n == h->lcache.count[k] && n <= AL_LCACHE_DEPTH, "large-span cache %u: list holds %u%s spans, count %u",
+             k, n, n > AL_LCACHE_DEPTH ? "+" : "", h->lcache.count[k]);
+    AL_CHECK(((h->lcache.mask >> k) & 1) == (h->lcache.head[k] != 0), "large-span cache %u: mask bit disagrees", k);
     *spans += n;
     *units += (size_t)n * k;
   }
-  AL_CHECK(!(al_g.lcache_mask >> (AL_LCACHE_UNITS + 1)), "large-span cache: mask %08x has bits past %u",
-           al_g.lcache_mask, AL_LCACHE_UNITS);
+  AL_CHECK(!(h->lcache.mask >> (AL_LCACHE_UNITS + 1)), "large-span cache: mask %08x has bits past %u",
+           h->lcache.mask, AL_LCACHE_UNITS);
 }

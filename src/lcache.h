@@ -1,5 +1,6 @@
 /* The large-span cache's two hot operations, inlined into large.c's free
- * and malloc (the rest, and what the pool calls, is lcache.c).
+ * and malloc, and the two the pool calls on its paths (fit, unlink); the
+ * rest is lcache.c.
  *
  * put: a freed large block of k <= AL_LCACHE_UNITS units whose neighbours
  *      are both in use (a MiniPage or a large block: nothing to coalesce,
@@ -15,47 +16,58 @@
 #define ALLIGATOR_LCACHE_H
 #include "internal.h"
 
-void al_lcache_corrupt(uint32_t u);
+void al_lcache_corrupt(AL_HEAP_P uint32_t u);
+
+/* The head of the shortest non-empty list of spans >= units units (still
+ * cached), or UINT32_MAX.  O(1): one mask scan (inline: the pool asks on
+ * every take that misses its exact bin). */
+al_inline uint32_t al_lcache_fit(al_heap *h, uint32_t units) {
+  uint32_t m = units <= AL_LCACHE_UNITS ? h->lcache.mask & (~0u << units) : 0;
+  return m ? h->lcache.head[al_ctz32(m)] - 1 : UINT32_MAX;
+}
+
+/* The size of the largest cached span, in units (0: none), for statistics. */
+al_inline uint32_t al_lcache_largest(al_heap *h) { return h->lcache.mask ? al_log2(h->lcache.mask) : 0; }
 
 /* Park s, a large block just freed.  1 if cached; 0: the caller gives it to
  * the pool (too large, its list full, or a neighbour free or an END). */
-al_inline int al_lcache_put(span_t *s) {
-  uint32_t k = al_size(s), u = al_index(s);
-  span_t *r = al_span(u + k);
+al_inline int al_lcache_put(al_heap *h, span_t *s) {
+  uint32_t k = al_size(s), u = al_index(h, s);
+  span_t *r = al_span(h, u + k);
   unsigned rk = al_kind(r);
-  if (k > AL_LCACHE_UNITS || al_g.lcache_count[k] >= AL_LCACHE_DEPTH || (s->head & HEAD_PREV_FREE) ||
+  if (k > AL_LCACHE_UNITS || h->lcache.count[k] >= AL_LCACHE_DEPTH || (s->head & HEAD_PREV_FREE) ||
       (rk != KIND_MINI && rk != KIND_LARGE))
     return 0;
-  uint32_t h = al_g.lcache[k];
+  uint32_t first = h->lcache.head[k];
   s->head = al_make_head(KIND_CACHED, k, 0);
-  s->next = h;
+  s->next = first;
   s->prev = 0;
   ((uint32_t *)r)[-1] = k; /* the footer */
   r->head |= HEAD_PREV_FREE;
-  if (h) al_span(h - 1)->prev = u + 1;
-  al_g.lcache[k] = u + 1;
-  al_g.lcache_count[k]++;
-  al_g.lcache_mask |= 1u << k;
+  if (first) al_span(h, first - 1)->prev = u + 1;
+  h->lcache.head[k] = u + 1;
+  h->lcache.count[k]++;
+  h->lcache.mask |= 1u << k;
   return 1;
 }
 
 /* A cached span of exactly k units out of the cache (the caller writes its
  * header; its data is not fresh), or UINT32_MAX.  A head that does not hold
  * is reported as heap corruption and left where it is. */
-al_inline uint32_t al_lcache_pop(uint32_t k) {
-  if (k > AL_LCACHE_UNITS || !al_g.lcache[k]) return UINT32_MAX;
-  uint32_t h = al_g.lcache[k], u = h - 1; /* list heads and links are < al_g.end (checked when linked) */
-  span_t *s = al_span(u);
+al_inline uint32_t al_lcache_pop(al_heap *h, uint32_t k) {
+  if (k > AL_LCACHE_UNITS || !h->lcache.head[k]) return UINT32_MAX;
+  uint32_t first = h->lcache.head[k], u = first - 1; /* list heads and links are < h->grid.end (checked when linked) */
+  span_t *s = al_span(h, u);
   uint32_t x = s->next;
-  if (al_unlikely(s->head != al_make_head(KIND_CACHED, k, 0) || (x && (x - 1 >= al_g.end || al_span(x - 1)->prev != h)))) {
-    al_lcache_corrupt(u);
+  if (al_unlikely(s->head != al_make_head(KIND_CACHED, k, 0) || (x && (x - 1 >= h->grid.end || al_span(h, x - 1)->prev != first)))) {
+    al_lcache_corrupt(AL_H u);
     return UINT32_MAX;
   }
-  al_g.lcache[k] = x;
-  if (x) al_span(x - 1)->prev = 0;
-  else al_g.lcache_mask &= ~(1u << k);
-  al_g.lcache_count[k]--;
-  al_span(u + k)->head &= ~HEAD_PREV_FREE; /* in use again: the footer is the user's */
+  h->lcache.head[k] = x;
+  if (x) al_span(h, x - 1)->prev = 0;
+  else h->lcache.mask &= ~(1u << k);
+  h->lcache.count[k]--;
+  al_span(h, u + k)->head &= ~HEAD_PREV_FREE; /* in use again: the footer is the user's */
   return u;
 }
 
@@ -64,29 +76,29 @@ al_inline uint32_t al_lcache_pop(uint32_t k) {
  * lie in memory a program can reach after free); its head then reads FREE.
  * 0 (nothing changed) when its metadata does not hold.  Inline: the pool's
  * merge calls it for each cached neighbour. */
-al_inline int al_lcache_trusted(uint32_t u, uint32_t n, int take) {
-  uint32_t end = al_g.end;
+al_inline int al_lcache_trusted(al_heap *h, uint32_t u, uint32_t n, int take) {
+  uint32_t end = h->grid.end;
   if (n - 1 >= AL_LCACHE_UNITS || u >= end || n > end - u) return 0;
-  span_t *s = al_span(u), *next = al_span(u + n);
+  span_t *s = al_span(h, u), *next = al_span(h, u + n);
   if (s->head != al_make_head(KIND_CACHED, n, 0)) return 0;
   if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
   uint32_t p = s->prev, x = s->next;
-  if (x && (x - 1 >= end || al_span(x - 1)->prev != u + 1)) return 0;
+  if (x && (x - 1 >= end || al_span(h, x - 1)->prev != u + 1)) return 0;
   if (p) {
-    if (p - 1 >= end || al_span(p - 1)->next != u + 1) return 0;
-    if (take) al_span(p - 1)->next = x;
+    if (p - 1 >= end || al_span(h, p - 1)->next != u + 1) return 0;
+    if (take) al_span(h, p - 1)->next = x;
   } else {
-    if (al_g.lcache[n] != u + 1) return 0;
-    if (take && !(al_g.lcache[n] = x)) al_g.lcache_mask &= ~(1u << n);
+    if (h->lcache.head[n] != u + 1) return 0;
+    if (take && !(h->lcache.head[n] = x)) h->lcache.mask &= ~(1u << n);
   }
   if (take) {
-    if (x) al_span(x - 1)->prev = p;
-    al_assert(al_g.lcache_count[n] > 0);
-    al_g.lcache_count[n]--;
+    if (x) al_span(h, x - 1)->prev = p;
+    al_assert(h->lcache.count[n] > 0);
+    h->lcache.count[n]--;
     s->head = al_make_head(KIND_FREE, n, 0); /* FREE-shaped, out of every list */
   }
   return 1;
 }
-al_inline int al_lcache_unlink(uint32_t u, uint32_t n) { return al_lcache_trusted(u, n, 1); }
+al_inline int al_lcache_unlink(al_heap *h, uint32_t u, uint32_t n) { return al_lcache_trusted(h, u, n, 1); }
 
 #endif

@@ -59,6 +59,9 @@ AL_API size_t al_malloc_usable_size(void *p);
 #define AL_PAGE_SIZE 4096u
 #endif
 
+/* The one heap (internal.h): every entry point below passes it (AL_HEAP_ENTRY). */
+al_heap al_heap_main;
+
 #ifdef AL_HAS_LOCK
 atomic_flag al_lock_flag = ATOMIC_FLAG_INIT; /* lock.h: the one lock, taken by every entry point */
 #endif
@@ -67,16 +70,16 @@ atomic_flag al_lock_flag = ATOMIC_FLAG_INIT; /* lock.h: the one lock, taken by e
 
 /* align: a power of two.  n: what the block must hold (checked builds add
  * their canary room before calling this). */
-static void *alloc_raw(size_t n, size_t align, int zero) {
+static void *alloc_raw(AL_HEAP_P size_t n, size_t align, int zero) {
   size_t need = n;
   if (al_unlikely(align > AL_GRANULE) && n <= AL_SMALL_MAX)
     need = (n ? n : 1) + align - AL_GRANULE; /* room to align inside a segment (no overflow: n is small) */
   if (al_likely(need <= AL_SMALL_MAX)) {
-    void *p = al_small_alloc(al_class_of(need), zero);
+    void *p = al_small_alloc(h, al_class_of(need), zero);
     /* a memalign result lies inside its segment; free rounds back down */
     return align > AL_GRANULE && p ? (void *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1)) : p;
   }
-  return al_large_alloc(n, align > AL_GRANULE ? align : AL_GRANULE, zero);
+  return al_large_alloc(AL_H n, align > AL_GRANULE ? align : AL_GRANULE, zero);
 }
 
 /* Bytes from p to the end of its segment or block. */
@@ -105,12 +108,12 @@ static size_t usable_locked(span_t *s, const void *p) {
   unsigned char *seg = (unsigned char *)al_small_segment(s, p);
   return al_check_end_small(seg, al_class_size[s->cls]) - (size_t)((const unsigned char *)p - seg);
 }
-static void *alloc_locked(size_t n, size_t align, int zero) {
+static void *alloc_locked(AL_HEAP_P size_t n, size_t align, int zero) {
   if (n > AL_MAX_REQUEST) return NULL;
   void *p = n + AL_CHECK_SMALL_EXTRA + (align > AL_GRANULE ? align - AL_GRANULE : 0) <= AL_SMALL_MAX
-                ? alloc_raw(n + AL_CHECK_SMALL_EXTRA, align, zero)
-                : al_large_alloc(n + AL_CHECK_LARGE_EXTRA, align > AL_GRANULE ? align : AL_GRANULE, zero);
-  if (p) stamp(al_span(al_unit_of(p)), p, n);
+                ? alloc_raw(AL_H n + AL_CHECK_SMALL_EXTRA, align, zero)
+                : al_large_alloc(AL_H n + AL_CHECK_LARGE_EXTRA, align > AL_GRANULE ? align : AL_GRANULE, zero);
+  if (p) stamp(al_span(h, al_unit_of(h, p)), p, n);
   return p;
 }
 #define ROOM_RESERVE(s) (al_kind(s) == KIND_MINI ? AL_CHECK_SMALL_EXTRA : AL_CHECK_LARGE_EXTRA)
@@ -122,13 +125,13 @@ static void *alloc_locked(size_t n, size_t align, int zero) {
 #endif
 
 /* The header of a pointer we handed out, or NULL after reporting misuse. */
-al_inline span_t *header_of(void *p, const char *who) {
+al_inline span_t *header_of(al_heap *h, void *p, const char *who) {
   uintptr_t a = (uintptr_t)p;
-  if (al_unlikely(a - al_g.lo >= al_g.hi - al_g.lo)) { /* outside [lo, hi), or no heap yet */
+  if (al_unlikely(a - h->grid.lo >= h->grid.hi - h->grid.lo)) { /* outside [lo, hi), or no heap yet */
     al_report(AL_ERR_INVALID_POINTER, p, who);
     return NULL;
   }
-  span_t *s = al_span(al_unit_of(p));
+  span_t *s = al_span(h, al_unit_of(h, p));
   unsigned kind = al_kind(s);
   uintptr_t off = a - (uintptr_t)s;
   if (al_likely((s->head & HEAD_MAGIC_MASK) == HEAD_MAGIC && off >= AL_HDR)) {
@@ -145,9 +148,9 @@ al_inline span_t *header_of(void *p, const char *who) {
 
 /* header_of, and for a small block: its segment is live (not freed).  For
  * the calls that read or resize a block without freeing it. */
-static span_t *live_header_of(void *p, const char *who) {
-  span_t *s = header_of(p, who);
-  int err = s && al_kind(s) == KIND_MINI ? al_small_check(s, p) : 0;
+static span_t *live_header_of(AL_HEAP_P void *p, const char *who) {
+  span_t *s = header_of(h, p, who);
+  int err = s && al_kind(s) == KIND_MINI ? al_small_check(h, s, p) : 0;
   if (al_unlikely(err)) {
     al_report(err, p, who);
     return NULL;
@@ -155,11 +158,11 @@ static span_t *live_header_of(void *p, const char *who) {
   return s;
 }
 
-static al_noinline void free_locked(void *p) {
-  span_t *s = header_of(p, "free");
+static al_noinline void free_locked(AL_HEAP_P void *p) {
+  span_t *s = header_of(h, p, "free");
   if (!s) return;
   if (al_likely(al_kind(s) == KIND_MINI)) {
-    int err = al_small_free(s, p);
+    int err = al_small_free(h, s, p);
     if (al_unlikely(err)) al_report(err, p, "free");
   } else {
 #ifdef ALLIGATOR_CHECKED
@@ -168,12 +171,12 @@ static al_noinline void free_locked(void *p) {
       return;
     }
 #endif
-    al_large_free(s, p);
+    al_large_free(AL_H s, p);
   }
 }
 
-static void *oom(void) {
-  al_g.oom_count++;
+static void *oom(AL_HEAP_P0) {
+  h->usage.oom_count++;
   errno = ENOMEM;
   return NULL;
 }
@@ -183,12 +186,13 @@ static void *oom(void) {
 /* The fast path: a small request straight to its class (the checked build
  * goes through alloc_locked, which stamps canaries). */
 AL_API void *al_malloc(size_t n) {
+  AL_HEAP_ENTRY;
   AL_LOCK();
-  void *p = !AL_CHECKED && al_likely(n <= AL_SMALL_MAX) ? al_small_alloc(al_class_of(n), 0)
-                                                       : alloc_locked(n, AL_GRANULE, 0);
-  if (al_unlikely(!p)) oom();
+  void *p = !AL_CHECKED && al_likely(n <= AL_SMALL_MAX) ? al_small_alloc(h, al_class_of(n), 0)
+                                                       : alloc_locked(AL_H n, AL_GRANULE, 0);
+  if (al_unlikely(!p)) oom(AL_H0);
   AL_UNLOCK();
-  al_debug_heap();
+  al_debug_heap(AL_H0);
   return p;
 }
 
@@ -196,18 +200,19 @@ AL_API void *al_malloc(size_t n) {
  * for magic and kind); everything else (large blocks, misuse) out of line. */
 AL_API void al_free(void *p) {
   if (!p) return;
+  AL_HEAP_ENTRY;
   AL_LOCK();
   uintptr_t a = (uintptr_t)p;
-  span_t *s = al_span(al_unit_of(p));
-  if (al_likely(a - al_g.lo < al_g.hi - al_g.lo) &&
+  span_t *s = al_span(h, al_unit_of(h, p));
+  if (al_likely(a - h->grid.lo < h->grid.hi - h->grid.lo) &&
       al_likely((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) == (HEAD_MAGIC | KIND_MINI))) {
-    int err = al_small_free(s, p); /* checks p against the page (off >= 32 included) */
+    int err = al_small_free(h, s, p); /* checks p against the page (off >= 32 included) */
     if (al_unlikely(err)) al_report(err, p, "free");
   } else {
-    free_locked(p);
+    free_locked(AL_H p);
   }
   AL_UNLOCK();
-  al_debug_heap();
+  al_debug_heap(AL_H0);
 }
 
 AL_API void *al_calloc(size_t count, size_t size) {
@@ -216,15 +221,17 @@ AL_API void *al_calloc(size_t count, size_t size) {
     errno = ENOMEM;
     return NULL;
   }
+  AL_HEAP_ENTRY;
   AL_LOCK();
-  void *p = alloc_locked(n, AL_GRANULE, 1);
-  if (al_unlikely(!p)) oom();
+  void *p = alloc_locked(AL_H n, AL_GRANULE, 1);
+  if (al_unlikely(!p)) oom(AL_H0);
   AL_UNLOCK();
-  al_debug_heap();
+  al_debug_heap(AL_H0);
   return p;
 }
 
 AL_API void *al_realloc(void *p, size_t n) {
+  AL_HEAP_ENTRY;
   if (!p) return al_malloc(n);
   if (n == 0) { /* as dlmalloc: free, return NULL */
     al_free(p);
@@ -232,7 +239,7 @@ AL_API void *al_realloc(void *p, size_t n) {
   }
   AL_LOCK();
   void *q = NULL;
-  span_t *s = live_header_of(p, "realloc");
+  span_t *s = live_header_of(AL_H p, "realloc");
   if (!s) goto out;
 #ifdef ALLIGATOR_CHECKED
   if (overflowed(s, p)) {
@@ -249,28 +256,28 @@ AL_API void *al_realloc(void *p, size_t n) {
       goto out;
     }
   } else if (n > AL_SMALL_MAX / 2 || n > room) {
-    q = al_large_realloc(s, p, n + ROOM_RESERVE(s)); /* in place: shrink, or grow into free space */
+    q = al_large_realloc(AL_H s, p, n + ROOM_RESERVE(s)); /* in place: shrink, or grow into free space */
     if (q) {
       stamp(s, p, n);
       goto out;
     }
   }
-  q = alloc_locked(n, AL_GRANULE, 0);
+  q = alloc_locked(AL_H n, AL_GRANULE, 0);
   if (!q && n <= room) { /* no memory to move to a better fit: stay */
-    q = al_kind(s) == KIND_LARGE ? al_large_realloc(s, p, n + ROOM_RESERVE(s)) : p;
+    q = al_kind(s) == KIND_LARGE ? al_large_realloc(AL_H s, p, n + ROOM_RESERVE(s)) : p;
     if (q) stamp(s, p, n);
   }
   if (!q) {
-    oom();
+    oom(AL_H0);
     goto out;
   }
   if (q != p) {
     memcpy(q, p, n < have ? n : have);
-    free_locked(p);
+    free_locked(AL_H p);
   }
 out:
   AL_UNLOCK();
-  al_debug_heap();
+  al_debug_heap(AL_H0);
   return q;
 }
 
@@ -287,6 +294,7 @@ AL_API void *al_reallocarray(void *p, size_t count, size_t size) {
  * not a power of two are rounded up to one; above SIZE_MAX / 2 + 1 (no
  * power of two to round to) EINVAL. */
 AL_API void *al_memalign(size_t align, size_t n) {
+  AL_HEAP_ENTRY;
   if (align > SIZE_MAX / 2 + 1) {
     errno = EINVAL;
     return NULL;
@@ -294,12 +302,12 @@ AL_API void *al_memalign(size_t align, size_t n) {
   size_t a = AL_GRANULE;
   while (a < align) a <<= 1; /* no overflow: align <= SIZE_MAX / 2 + 1 */
   align = a;
-  if (align > AL_MAX_REQUEST) return oom();
+  if (align > AL_MAX_REQUEST) return oom(AL_H0);
   AL_LOCK();
-  void *p = alloc_locked(n, align, 0);
-  if (!p) oom();
+  void *p = alloc_locked(AL_H n, align, 0);
+  if (!p) oom(AL_H0);
   AL_UNLOCK();
-  al_debug_heap();
+  al_debug_heap(AL_H0);
   return p;
 }
 
@@ -326,18 +334,20 @@ AL_API int al_posix_memalign(void **out, size_t align, size_t n) {
 AL_API void *al_valloc(size_t n) { return al_memalign(AL_PAGE_SIZE, n); }
 
 AL_API void *al_pvalloc(size_t n) {
+  AL_HEAP_ENTRY;
   size_t r = (n + AL_PAGE_SIZE - 1) & ~(size_t)(AL_PAGE_SIZE - 1);
-  if (r < n) return oom();
+  if (r < n) return oom(AL_H0);
   return al_memalign(AL_PAGE_SIZE, r ? r : AL_PAGE_SIZE);
 }
 
 AL_API size_t al_malloc_usable_size(void *p) {
   if (!p) return 0;
+  AL_HEAP_ENTRY;
   AL_LOCK();
-  span_t *s = live_header_of(p, "malloc_usable_size");
+  span_t *s = live_header_of(AL_H p, "malloc_usable_size");
   size_t n = s ? usable_locked(s, p) : 0;
   AL_UNLOCK();
-  al_debug_heap();
+  al_debug_heap(AL_H0);
   return n;
 }
 

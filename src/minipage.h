@@ -15,14 +15,9 @@
 #include "internal.h"
 #include "checked.h"
 
-al_inline void al_note_alloc(size_t bytes) {
-  al_g.in_use_bytes += bytes;
-  if (al_g.in_use_bytes > al_g.peak_in_use_bytes) al_g.peak_in_use_bytes = al_g.in_use_bytes;
-}
-
 /* A segment of class c, or NULL (ENOMEM). */
-al_inline void *al_small_alloc(unsigned c, int zero) {
-  span_t *s = al_g.cur[c];
+al_inline void *al_small_alloc(al_heap *h, unsigned c, int zero) {
+  span_t *s = h->pages.cur[c];
   if (al_likely(s != NULL)) {
     unsigned size = al_class_size[c], clean = 0;
     al_block *b = s->free;
@@ -36,16 +31,16 @@ al_inline void *al_small_alloc(unsigned c, int zero) {
       s->bump = (uint16_t)(s->bump + size);
       clean = s->head & HEAD_FRESH;
     } else {
-      return al_small_alloc_slow(c, zero);
+      return al_small_alloc_slow(AL_H c, zero);
     }
     b->key = 0; /* live blocks never carry the freed mark (a reused page's may be stale) */
     s->used++;
-    al_g.class_used[c]++;
-    al_note_alloc(size);
+    h->pages.class_used[c]++;
+    al_note_alloc(h, size);
     if (zero && !clean) memset(b, 0, size);
     return b;
   }
-  return al_small_alloc_slow(c, zero);
+  return al_small_alloc_slow(AL_H c, zero);
 }
 
 /* The segment that holds p (p itself, or before it for memalign results). */
@@ -56,12 +51,12 @@ al_inline al_block *al_small_segment(span_t *s, const void *p) {
 
 /* 0 if p points into a live segment of MiniPage s, else the error kind
  * (free, realloc and malloc_usable_size all ask before trusting p). */
-al_inline int al_small_check(span_t *s, const void *p) {
+al_inline int al_small_check(al_heap *h, span_t *s, const void *p) {
   unsigned c = s->cls;
   uint32_t off = (uint32_t)((const unsigned char *)p - al_section(s));
   if (al_unlikely(c >= AL_NCLASSES || off >= s->bump)) return AL_ERR_INVALID_POINTER;
   al_block *b = al_small_segment(s, p);
-  if (al_unlikely(b->key == al_g.key) && al_small_on_free_list(s, b)) return AL_ERR_DOUBLE_FREE; /* freed */
+  if (al_unlikely(b->key == h->grid.key) && al_small_on_free_list(s, b)) return AL_ERR_DOUBLE_FREE; /* freed */
 #ifdef ALLIGATOR_CHECKED
   /* p is the segment, or a memalign result: aligned beyond its offset. */
   if ((const void *)p != (void *)b &&
@@ -73,8 +68,8 @@ al_inline int al_small_check(span_t *s, const void *p) {
 
 /* Free segment-containing pointer p of MiniPage s.  Returns 0, or an error
  * kind for the caller to report (nothing was changed then). */
-al_inline int al_small_free(span_t *s, void *p) {
-  int err = al_small_check(s, p);
+al_inline int al_small_free(al_heap *h, span_t *s, void *p) {
+  int err = al_small_check(h, s, p);
   if (al_unlikely(err)) return err;
   unsigned c = s->cls, size = al_class_size[c];
   al_block *b = al_small_segment(s, p);
@@ -84,14 +79,14 @@ al_inline int al_small_free(span_t *s, void *p) {
 #endif
   unsigned used = s->used;
   b->next = s->free; /* push onto the free list */
-  b->key = al_g.key;
+  b->key = h->grid.key;
   s->free = b;
   s->used = (uint8_t)(used - 1);
-  al_g.class_used[c]--;
-  al_g.in_use_bytes -= size;
+  h->pages.class_used[c]--;
+  al_note_free(h, size);
   /* used was 1 (the page empties) or slots (it was full): one unsigned compare */
-  if (al_unlikely(used - 2u >= al_class_slots[c] - 2u) && (s != al_g.cur[c] || s != al_g.idle))
-    al_small_free_slow(s, c, used); /* (the idle page emptying again: nothing to do) */
+  if (al_unlikely(used - 2u >= al_class_slots[c] - 2u) && (s != h->pages.cur[c] || s != h->pages.idle))
+    al_small_free_slow(AL_H s, c, used); /* (the idle page emptying again: nothing to do) */
   return 0;
 }
 

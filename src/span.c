@@ -25,7 +25,6 @@
  */
 #include "lcache.h"
 
-al_state al_g;
 
 /* ---- bins -------------------------------------------------------------- */
 al_inline unsigned bin_of(uint32_t n) {
@@ -43,43 +42,43 @@ al_inline unsigned bin_fitting(uint32_t n) {
 }
 
 /* First non-empty bin >= b, or -1. */
-al_inline int bin_find(unsigned b) {
+al_inline int bin_find(al_heap *h, unsigned b) {
   if (b >= AL_NBINS) return -1;
   unsigned w = b >> 5;
-  uint32_t m = al_g.bin_bits[w] & (~0u << (b & 31));
+  uint32_t m = h->pool.bin_bits[w] & (~0u << (b & 31));
   if (m) return (int)(w * 32 + al_ctz32(m));
-  uint32_t s = w + 1 < AL_NBINWORDS ? al_g.bin_summary & (~0u << (w + 1)) : 0;
+  uint32_t s = w + 1 < AL_NBINWORDS ? h->pool.bin_summary & (~0u << (w + 1)) : 0;
   if (!s) return -1;
   w = al_ctz32(s);
-  return (int)(w * 32 + al_ctz32(al_g.bin_bits[w]));
+  return (int)(w * 32 + al_ctz32(h->pool.bin_bits[w]));
 }
 
-al_inline void set_footer(uint32_t u, uint32_t units) {
-  ((uint32_t *)al_span(u + units))[-1] = units;
+al_inline void set_footer(al_heap *h, uint32_t u, uint32_t units) {
+  ((uint32_t *)al_span(h, u + units))[-1] = units;
 }
 
 /* Link free span u (units units) into its bin. */
-al_inline void bin_link(uint32_t u, uint32_t units) {
-  span_t *s = al_span(u);
+al_inline void bin_link(al_heap *h, uint32_t u, uint32_t units) {
+  span_t *s = al_span(h, u);
   unsigned b = bin_of(units);
-  uint32_t h = al_g.bins[b];
-  s->next = h;
+  uint32_t first = h->pool.bins[b];
+  s->next = first;
   s->prev = 0;
-  if (h) al_span(h - 1)->prev = u + 1;
-  al_g.bins[b] = u + 1;
-  al_g.bin_bits[b >> 5] |= 1u << (b & 31);
-  al_g.bin_summary |= 1u << (b >> 5);
+  if (first) al_span(h, first - 1)->prev = u + 1;
+  h->pool.bins[b] = u + 1;
+  h->pool.bin_bits[b >> 5] |= 1u << (b & 31);
+  h->pool.bin_summary |= 1u << (b >> 5);
 }
 
 /* Free span u joins the pool: its bin, or no list if it is the top. */
-static void bin_insert(uint32_t u, uint32_t units) {
-  if (u + units == al_g.end) {
-    al_span(u)->next = al_span(u)->prev = 0; /* the top: on no list */
+static void bin_insert(AL_HEAP_P uint32_t u, uint32_t units) {
+  if (u + units == h->grid.end) {
+    al_span(h, u)->next = al_span(h, u)->prev = 0; /* the top: on no list */
   } else {
-    bin_link(u, units);
+    bin_link(h, u, units);
   }
-  al_g.free_span_units += units;
-  al_g.free_spans++;
+  h->pool.free_span_units += units;
+  h->pool.free_spans++;
 }
 
 /* ---- trusting a free span ------------------------------------------------ */
@@ -100,41 +99,41 @@ static void bin_insert(uint32_t u, uint32_t units) {
  * PREV_FREE (a free span never follows another); each link lies in the heap
  * and points back at u; a span with no previous link heads its size's bin
  * (the only case that needs the bin index). */
-al_inline int span_trusted(uint32_t u, uint32_t n, int take) {
-  uint32_t end = al_g.end;
+al_inline int span_trusted(al_heap *h, uint32_t u, uint32_t n, int take) {
+  uint32_t end = h->grid.end;
   if (u >= end || n - 1 >= end - u) return 0;
-  span_t *s = al_span(u), *next = al_span(u + n);
+  span_t *s = al_span(h, u), *next = al_span(h, u + n);
   if ((s->head & ~HEAD_FRESH) != al_make_head(KIND_FREE, n, 0)) return 0;
   if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
   uint32_t p = s->prev, x = s->next;
-  if (x && (x - 1 >= end || al_span(x - 1)->prev != u + 1)) return 0;
+  if (x && (x - 1 >= end || al_span(h, x - 1)->prev != u + 1)) return 0;
   if (p) {
-    if (p - 1 >= end || al_span(p - 1)->next != u + 1) return 0;
-    if (take) al_span(p - 1)->next = x;
+    if (p - 1 >= end || al_span(h, p - 1)->next != u + 1) return 0;
+    if (take) al_span(h, p - 1)->next = x;
   } else if (u + n == end) { /* the top: on no list (a span never links to it) */
     if (x) return 0;
   } else {
     unsigned b = bin_of(n);
-    if (al_g.bins[b] != u + 1) return 0;
-    if (take && !(al_g.bins[b] = x)) { /* the bin empties */
-      al_g.bin_bits[b >> 5] &= ~(1u << (b & 31));
-      if (!al_g.bin_bits[b >> 5]) al_g.bin_summary &= ~(1u << (b >> 5));
+    if (h->pool.bins[b] != u + 1) return 0;
+    if (take && !(h->pool.bins[b] = x)) { /* the bin empties */
+      h->pool.bin_bits[b >> 5] &= ~(1u << (b & 31));
+      if (!h->pool.bin_bits[b >> 5]) h->pool.bin_summary &= ~(1u << (b >> 5));
     }
   }
   if (take) {
-    if (x) al_span(x - 1)->prev = p; /* (the top has no links: x = 0) */
-    al_g.free_span_units -= n;
-    al_g.free_spans--;
+    if (x) al_span(h, x - 1)->prev = p; /* (the top has no links: x = 0) */
+    h->pool.free_span_units -= n;
+    h->pool.free_spans--;
   }
   return 1;
 }
 
-static int free_span_ok(uint32_t u, uint32_t n) { return span_trusted(u, n, 0); }
-al_inline int bin_take(uint32_t u, uint32_t n) { return span_trusted(u, n, 1); }
+static int free_span_ok(AL_HEAP_P uint32_t u, uint32_t n) { return span_trusted(h, u, n, 0); }
+al_inline int bin_take(al_heap *h, uint32_t u, uint32_t n) { return span_trusted(h, u, n, 1); }
 
 /* Unlink a span already checked (free_span_ok). */
-static void bin_remove(uint32_t u, uint32_t units) {
-  int ok = bin_take(u, units);
+static void bin_remove(AL_HEAP_P uint32_t u, uint32_t units) {
+  int ok = bin_take(h, u, units);
   al_assert(ok);
   (void)ok;
 }
@@ -142,8 +141,8 @@ static void bin_remove(uint32_t u, uint32_t units) {
 /* A free neighbour of a span being freed or grown: out of its bin, or out
  * of the large-span cache; 0 (nothing changed) when its metadata does not
  * hold. */
-al_inline int neighbour_take(uint32_t u, uint32_t n) {
-  return al_kind(al_span(u)) == KIND_CACHED ? al_lcache_unlink(u, n) : bin_take(u, n);
+al_inline int neighbour_take(al_heap *h, uint32_t u, uint32_t n) {
+  return al_kind(al_span(h, u)) == KIND_CACHED ? al_lcache_unlink(h, u, n) : bin_take(h, u, n);
 }
 
 /* Report the corruption found at p (glibc's words for it); the operation
@@ -155,22 +154,22 @@ static al_noinline void pool_corrupt(const void *p, const char *what) {
 #define CORRUPT_PREV "a free span before this block: corrupted size vs. prev_size (written after free?)"
 
 /* Make [u, u+units) one FREE span in a bin.  Its left neighbour is not free. */
-static void make_free(uint32_t u, uint32_t units, uint32_t fresh) {
-  al_span(u)->head = al_make_head(KIND_FREE, units, fresh);
-  set_footer(u, units);
-  al_span(u + units)->head |= HEAD_PREV_FREE;
-  bin_insert(u, units);
+static void make_free(AL_HEAP_P uint32_t u, uint32_t units, uint32_t fresh) {
+  al_span(h, u)->head = al_make_head(KIND_FREE, units, fresh);
+  set_footer(h, u, units);
+  al_span(h, u + units)->head |= HEAD_PREV_FREE;
+  bin_insert(AL_H u, units);
 }
 
 /* [u, u+have) is a FREE span out of the bins; keep its first `keep` units
  * for the caller and return the rest to the pool. */
-static void split_front(uint32_t u, uint32_t have, uint32_t keep) {
-  span_t *s = al_span(u);
+static void split_front(AL_HEAP_P uint32_t u, uint32_t have, uint32_t keep) {
+  span_t *s = al_span(h, u);
   uint32_t fresh = s->head & HEAD_FRESH;
   if (have > keep) {
-    make_free(u + keep, have - keep, fresh);  /* the old footer stays valid */
+    make_free(AL_H u + keep, have - keep, fresh);  /* the old footer stays valid */
   } else {
-    span_t *next = al_span(u + have);
+    span_t *next = al_span(h, u + have);
     next->head &= ~HEAD_PREV_FREE;
     ((uint32_t *)next)[-1] = 0; /* the footer was in user data (fresh there, if only at the end) */
   }
@@ -192,91 +191,91 @@ static char *backend_grow(size_t want, size_t need, size_t *got) {
 
 /* The first address >= from where a unit can start: on the grid, or (before
  * the first growth, when the grid has no origin yet) 16-aligned. */
-static uintptr_t grid_start(uintptr_t from) {
-  return al_g.base ? al_g.base + ((from - al_g.base + AL_UNIT - 1) / AL_UNIT) * AL_UNIT
+static uintptr_t grid_start(AL_HEAP_P uintptr_t from) {
+  return h->grid.base ? h->grid.base + ((from - h->grid.base + AL_UNIT - 1) / AL_UNIT) * AL_UNIT
                    : (from + AL_GRANULE - 1) & ~(uintptr_t)(AL_GRANULE - 1);
 }
 
 /* Close the last segment with an END header at unit e (the span before it is
  * free): the heap's end and the bound free() checks pointers against. */
-static void set_end(uint32_t e) {
-  span_t *end = al_span(e);
+static void set_end(AL_HEAP_P uint32_t e) {
+  span_t *end = al_span(h, e);
   end->head = al_make_head(KIND_END, 0, HEAD_PREV_FREE);
   end->next = 0;
-  al_g.end = e;
-  al_g.hi = (uintptr_t)end;
+  h->grid.end = e;
+  h->grid.hi = (uintptr_t)end;
 }
 
 /* Place a segment on the grid in [lo, hi): a FREE span closed by an END
  * header.  Returns its first unit, or NONE if not even one unit fits. */
-static uint32_t make_segment(uintptr_t lo, uintptr_t hi) {
-  uintptr_t start = grid_start(lo);
-  if (!al_g.key) al_g.key = ((uintptr_t)start * (uintptr_t)0x9E3779B97F4A7C15ull) | 1; /* any nonzero word */
-  al_g.heap_bytes += hi - lo;
-  al_g.grow_count++;
+static uint32_t make_segment(AL_HEAP_P uintptr_t lo, uintptr_t hi) {
+  uintptr_t start = grid_start(AL_H lo);
+  if (!h->grid.key) h->grid.key = ((uintptr_t)start * (uintptr_t)0x9E3779B97F4A7C15ull) | 1; /* any nonzero word */
+  h->grid.heap_bytes += hi - lo;
+  h->grid.grow_count++;
   if (start + AL_UNIT + AL_HDR > hi) return NONE;
-  al_g.segments++;
+  h->grid.segments++;
   uint32_t g = (uint32_t)((hi - start - AL_HDR) / AL_UNIT);
-  if (!al_g.base) al_g.base = start;
-  uint32_t u = al_unit_of((void *)start), old = al_g.end, top = 0;
+  if (!h->grid.base) h->grid.base = start;
+  uint32_t u = al_unit_of(h, (void *)start), old = h->grid.end, top = 0;
   if (old) {
-    al_span(old)->next = u + 1; /* link the previous segment */
-    top = al_span(old)->head & HEAD_PREV_FREE ? ((uint32_t *)al_span(old))[-1] : 0;
-    if (top && (top > old || !free_span_ok(old - top, top))) {
-      pool_corrupt(al_span(old), CORRUPT_PREV);
+    al_span(h, old)->next = u + 1; /* link the previous segment */
+    top = al_span(h, old)->head & HEAD_PREV_FREE ? ((uint32_t *)al_span(h, old))[-1] : 0;
+    if (top && (top > old || !free_span_ok(AL_H old - top, top))) {
+      pool_corrupt(al_span(h, old), CORRUPT_PREV);
       top = 0; /* (left out of the pool) */
     }
   } else {
-    al_g.first_seg = u;
+    h->grid.first_seg = u;
   }
-  set_end(u + g);
-  if (top) bin_link(old - top, top); /* the previous segment's top is not the heap's end any more */
-  al_g.lo = al_g.base + AL_HDR;
-  al_span(u)->head = al_make_head(KIND_FREE, g, HEAD_FRESH);
-  set_footer(u, g);
+  set_end(AL_H u + g);
+  if (top) bin_link(h, old - top, top); /* the previous segment's top is not the heap's end any more */
+  h->grid.lo = h->grid.base + AL_HDR;
+  al_span(h, u)->head = al_make_head(KIND_FREE, g, HEAD_FRESH);
+  set_footer(h, u, g);
   return u;
 }
 
 /* [r, r + got) from the backend as a segment of its own, out of the bins if
  * it holds `units` units; if not (another sbrk user took the room we padded
  * for), it goes to the pool and NONE is returned. */
-static uint32_t new_segment(char *r, size_t got, uint32_t units) {
-  uint32_t u = make_segment((uintptr_t)r, (uintptr_t)r + got);
-  if (u == NONE || al_size(al_span(u)) >= units) return u;
-  make_free(u, al_size(al_span(u)), HEAD_FRESH);
+static uint32_t new_segment(AL_HEAP_P char *r, size_t got, uint32_t units) {
+  uint32_t u = make_segment(AL_H (uintptr_t)r, (uintptr_t)r + got);
+  if (u == NONE || al_size(al_span(h, u)) >= units) return u;
+  make_free(AL_H u, al_size(al_span(h, u)), HEAD_FRESH);
   return NONE;
 }
 
 /* A new segment (the first, or after someone else moved the break). */
-static uint32_t grow_segment(uint32_t units, uintptr_t brk) {
-  size_t pad = grid_start(brk) - brk;
+static uint32_t grow_segment(AL_HEAP_P uint32_t units, uintptr_t brk) {
+  size_t pad = grid_start(AL_H brk) - brk;
   uint32_t g = units > AL_GROW_MIN ? units : AL_GROW_MIN;
   size_t got;
   char *r = backend_grow(pad + (size_t)g * AL_UNIT + AL_HDR, pad + (size_t)units * AL_UNIT + AL_HDR, &got);
   if (!r) return NONE;
-  return new_segment(r, got, units);
+  return new_segment(AL_H r, got, units);
 }
 
 /* Grow the heap so that a FREE span of >= units units exists at its end.
  * Returns that span, out of the bins (merged with a free span that ended
  * the heap), or NONE. */
-static al_noinline uint32_t grow(uint32_t units, uint32_t *dirty) {
+static al_noinline uint32_t grow(AL_HEAP_P uint32_t units, uint32_t *dirty) {
   *dirty = 0;
   if (units > MAX_UNITS) return NONE;
   uintptr_t brk = (uintptr_t)al_backend_sbrk(0);
-  if (!al_g.end || brk != (uintptr_t)al_span(al_g.end) + AL_HDR)
-    return grow_segment(units, brk);
+  if (!h->grid.end || brk != (uintptr_t)al_span(h, h->grid.end) + AL_HDR)
+    return grow_segment(AL_H units, brk);
   /* Contiguous: the END header becomes the head of the new span. */
-  uint32_t e = al_g.end;
-  span_t *end = al_span(e);
+  uint32_t e = h->grid.end;
+  span_t *end = al_span(h, e);
   uint32_t ln = (end->head & HEAD_PREV_FREE) ? ((uint32_t *)end)[-1] : 0;
-  if (al_unlikely(ln && (ln > e || !free_span_ok(e - ln, ln)))) {
+  if (al_unlikely(ln && (ln > e || !free_span_ok(AL_H e - ln, ln)))) {
     pool_corrupt(end, CORRUPT_PREV);
     return NONE;
   }
   if (ln >= units) { /* the last span fits after all (the bin search rounds up) */
-    *dirty = al_span(e - ln)->head & HEAD_FRESH ? 0 : ln;
-    bin_remove(e - ln, ln);
+    *dirty = al_span(h, e - ln)->head & HEAD_FRESH ? 0 : ln;
+    bin_remove(AL_H e - ln, ln);
     return e - ln;
   }
   uint32_t need = units - ln;
@@ -285,14 +284,14 @@ static al_noinline uint32_t grow(uint32_t units, uint32_t *dirty) {
   size_t got;
   char *r = backend_grow((size_t)g * AL_UNIT, (size_t)need * AL_UNIT, &got);
   if (!r) return NONE;
-  if (r != (char *)end + AL_HDR) return new_segment(r, got, units); /* another thread's sbrk came first */
+  if (r != (char *)end + AL_HDR) return new_segment(AL_H r, got, units); /* another thread's sbrk came first */
   g = (uint32_t)(got / AL_UNIT);
-  al_g.heap_bytes += (size_t)g * AL_UNIT;
-  al_g.grow_count++;
+  h->grid.heap_bytes += (size_t)g * AL_UNIT;
+  h->grid.grow_count++;
   uint32_t u = e, n = g, fresh = HEAD_FRESH;
   if (ln) {
-    span_t *l = al_span(e - ln);
-    bin_remove(e - ln, ln);
+    span_t *l = al_span(h, e - ln);
+    bin_remove(AL_H e - ln, ln);
     memset((char *)end - 4, 0, 4 + AL_HDR); /* footer and END header: now inside fresh data */
     if (!(l->head & HEAD_FRESH)) { /* only its first ln units may hold old data */
       fresh = 0;
@@ -301,74 +300,74 @@ static al_noinline uint32_t grow(uint32_t units, uint32_t *dirty) {
     u = e - ln;
     n += ln;
   }
-  set_end(e + g);
-  al_span(u)->head = al_make_head(KIND_FREE, n, fresh);
-  set_footer(u, n);
+  set_end(AL_H e + g);
+  al_span(h, u)->head = al_make_head(KIND_FREE, n, fresh);
+  set_footer(h, u, n);
   return u;
 }
 
 /* ---- the pool's interface ------------------------------------------- */
 /* The top if it holds `units` units (its metadata is checked when taken), or
  * NONE. */
-al_inline uint32_t top_fitting(uint32_t units) {
-  span_t *end = al_span(al_g.end);
-  uint32_t n = al_g.end && (end->head & HEAD_PREV_FREE) ? ((uint32_t *)end)[-1] : 0;
-  return n >= units && n <= al_g.end ? al_g.end - n : NONE;
+al_inline uint32_t top_fitting(al_heap *h, uint32_t units) {
+  span_t *end = al_span(h, h->grid.end);
+  uint32_t n = h->grid.end && (end->head & HEAD_PREV_FREE) ? ((uint32_t *)end)[-1] : 0;
+  return n >= units && n <= h->grid.end ? h->grid.end - n : NONE;
 }
 
 /* Free span u ends the heap (where it grows). */
-al_inline int is_tail(uint32_t u) { return u + al_size(al_span(u)) == al_g.end; }
+al_inline int is_tail(al_heap *h, uint32_t u) { return u + al_size(al_span(h, u)) == h->grid.end; }
 
 /* The span a request for `units` takes, still in its list, or NONE: the head
  * of its exact bin if that fits (best fit), else the best fit among the first
  * bin whose spans all fit (TLSF's good fit) and the cached spans (free spans
  * of exact sizes), as if those were in the bins. */
-al_inline uint32_t pool_pick(uint32_t units) {
-  uint32_t h = al_g.bins[bin_of(units)];
-  if (h && al_size(al_span(h - 1)) >= units) return h - 1;
-  int fb = bin_find(bin_fitting(units));
-  uint32_t c = al_lcache_fit(units);
-  if (c != NONE && (fb < 0 || al_size(al_span(c)) <= al_size(al_span(al_g.bins[fb] - 1)))) return c;
-  return fb >= 0 ? al_g.bins[fb] - 1 : NONE;
+al_inline uint32_t pool_pick(al_heap *h, uint32_t units) {
+  uint32_t first = h->pool.bins[bin_of(units)];
+  if (first && al_size(al_span(h, first - 1)) >= units) return first - 1;
+  int fb = bin_find(h, bin_fitting(units));
+  uint32_t c = al_lcache_fit(h, units);
+  if (c != NONE && (fb < 0 || al_size(al_span(h, c)) <= al_size(al_span(h, h->pool.bins[fb] - 1)))) return c;
+  return fb >= 0 ? h->pool.bins[fb] - 1 : NONE;
 }
 
 /* Span u (NONE: grow first, if may_grow) out of its list, cut to `units` units. */
-al_inline uint32_t take(uint32_t u, uint32_t units, uint32_t *dirty, int may_grow) {
+al_inline uint32_t take(al_heap *h, uint32_t u, uint32_t units, uint32_t *dirty, int may_grow) {
   uint32_t d = UINT32_MAX;
   if (u != NONE) {
-    if (al_unlikely(!neighbour_take(u, al_size(al_span(u))))) goto corrupt;
-  } else if (!may_grow || (u = grow(units, &d)) == NONE) {
+    if (al_unlikely(!neighbour_take(h, u, al_size(al_span(h, u))))) goto corrupt;
+  } else if (!may_grow || (u = grow(AL_H units, &d)) == NONE) {
     return NONE;
   }
-  span_t *s = al_span(u);
+  span_t *s = al_span(h, u);
   if (d == UINT32_MAX) d = s->head & HEAD_FRESH ? 0 : units; /* from a bin: all or nothing */
   *dirty = d < units ? d : units;
-  split_front(u, al_size(s), units);
+  split_front(AL_H u, al_size(s), units);
   return u;
 corrupt:
-  pool_corrupt(al_section(al_span(u)), CORRUPT_FREE);
+  pool_corrupt(al_section(al_span(h, u)), CORRUPT_FREE);
   return NONE;
 }
 
-uint32_t al_span_take(uint32_t units, uint32_t *dirty) {
-  uint32_t u = pool_pick(units);
-  return u == NONE ? NONE : take(u, units, dirty, 0);
+uint32_t al_span_take(AL_HEAP_P uint32_t units, uint32_t *dirty) {
+  uint32_t u = pool_pick(h, units);
+  return u == NONE ? NONE : take(h, u, units, dirty, 0);
 }
 
-uint32_t al_span_take_top(uint32_t units, uint32_t *dirty, int may_grow) {
-  return take(top_fitting(units), units, dirty, may_grow);
+uint32_t al_span_take_top(AL_HEAP_P uint32_t units, uint32_t *dirty, int may_grow) {
+  return take(h, top_fitting(h, units), units, dirty, may_grow);
 }
 
 /* Coalesce the span at *u (units units, no longer used) with its free
  * neighbours, taking them out of their bins.  Returns the merged size (*u is
  * its first unit; it is in no bin and its header is the caller's to write), or
  * 0 after reporting a neighbour whose metadata does not hold. */
-static uint32_t merge(uint32_t *u, uint32_t units) {
-  span_t *s = al_span(*u);
-  span_t *r = al_span(*u + units);
+static uint32_t merge(AL_HEAP_P uint32_t *u, uint32_t units) {
+  span_t *s = al_span(h, *u);
+  span_t *r = al_span(h, *u + units);
   if (al_kind(r) == KIND_FREE || al_kind(r) == KIND_CACHED) {
     uint32_t rn = al_size(r);
-    if (al_unlikely(!neighbour_take(*u + units, rn))) {
+    if (al_unlikely(!neighbour_take(h, *u + units, rn))) {
       pool_corrupt(al_section(r), CORRUPT_FREE);
       return 0;
     }
@@ -376,7 +375,7 @@ static uint32_t merge(uint32_t *u, uint32_t units) {
   }
   if (s->head & HEAD_PREV_FREE) {
     uint32_t ln = ((uint32_t *)s)[-1];
-    if (al_unlikely(ln > *u || !neighbour_take(*u - ln, ln))) {
+    if (al_unlikely(ln > *u || !neighbour_take(h, *u - ln, ln))) {
       pool_corrupt(al_section(s), CORRUPT_PREV);
       return 0;
     }
@@ -386,31 +385,31 @@ static uint32_t merge(uint32_t *u, uint32_t units) {
   return units;
 }
 
-void al_span_give(uint32_t u, uint32_t units) {
-  uint32_t n = merge(&u, units);
-  if (n) make_free(u, n, 0);
+void al_span_give(AL_HEAP_P uint32_t u, uint32_t units) {
+  uint32_t n = merge(AL_H &u, units);
+  if (n) make_free(AL_H u, n, 0);
 }
 
-uint32_t al_span_merged_size(const span_t *s) {
-  uint32_t n = al_size(s), u = al_index(s); /* sizes are < 2^24: the sums below cannot wrap */
+uint32_t al_span_merged_size(AL_HEAP_P const span_t *s) {
+  uint32_t n = al_size(s), u = al_index(h, s); /* sizes are < 2^24: the sums below cannot wrap */
   const span_t *r = (const span_t *)((const char *)s + (size_t)n * AL_UNIT);
-  if ((al_kind(r) == KIND_FREE && u + n + al_size(r) != al_g.end) || al_kind(r) == KIND_CACHED) n += al_size(r);
+  if ((al_kind(r) == KIND_FREE && u + n + al_size(r) != h->grid.end) || al_kind(r) == KIND_CACHED) n += al_size(r);
   uint32_t ln = s->head & HEAD_PREV_FREE ? ((const uint32_t *)s)[-1] : 0;
   return ln > MAX_UNITS ? 0 : n + ln; /* a wild footer: merge reports it */
 }
 
-uint32_t al_span_take_freed(span_t *s, uint32_t want, uint32_t *dirty) {
-  uint32_t u = al_index(s);
+uint32_t al_span_take_freed(AL_HEAP_P span_t *s, uint32_t want, uint32_t *dirty) {
+  uint32_t u = al_index(h, s);
   s->head = (s->head & ~HEAD_KIND_MASK & ~HEAD_FRESH) | KIND_FREE;
-  uint32_t n = merge(&u, al_size(s));
+  uint32_t n = merge(AL_H &u, al_size(s));
   if (!n) return NONE;
   if (n < want) { /* (the caller checked the merged size: only a corrupted one lands here) */
-    make_free(u, n, 0);
+    make_free(AL_H u, n, 0);
     return NONE;
   }
-  al_span(u)->head = al_make_head(KIND_FREE, n, 0);
+  al_span(h, u)->head = al_make_head(KIND_FREE, n, 0);
   *dirty = want;
-  split_front(u, n, want);
+  split_front(AL_H u, n, want);
   return u;
 }
 
@@ -418,20 +417,20 @@ uint32_t al_span_take_freed(span_t *s, uint32_t want, uint32_t *dirty) {
 _Static_assert((KIND_FREE & 3) == 1 && (KIND_CACHED & 3) == 1 && (KIND_LARGE & 3) != 1 && (KIND_MINI & 3) != 1 &&
                (KIND_END & 3) != 1 && (KIND_NONE & 3) != 1 && HEAD_KIND_MASK == 7 && KIND_CACHED < 6,
                "free kinds are told by their low bits");
-al_inline int head_is_free(uint32_t h) { return (h & 3) == 1; }
+al_inline int head_is_free(uint32_t hd) { return (hd & 3) == 1; }
 
-int al_span_drop_checked(span_t *s) {
+int al_span_drop_checked(AL_HEAP_P span_t *s) {
   al_span_drop(s);
-  uint32_t u = al_index(s), r = u + al_size(s);
-  uint32_t rh = al_span(r)->head, rn = rh >> HEAD_SIZE_SHIFT;
+  uint32_t u = al_index(h, s), r = u + al_size(s);
+  uint32_t rh = al_span(h, r)->head, rn = rh >> HEAD_SIZE_SHIFT;
   /* a free right neighbour: its size stays in the heap and its footer agrees */
-  if (head_is_free(rh) && (rn - 1 >= al_g.end - r || ((uint32_t *)al_span(r + rn))[-1] != rn)) {
-    pool_corrupt(al_section(al_span(r)), CORRUPT_FREE);
+  if (head_is_free(rh) && (rn - 1 >= h->grid.end - r || ((uint32_t *)al_span(h, r + rn))[-1] != rn)) {
+    pool_corrupt(al_section(al_span(h, r)), CORRUPT_FREE);
     return 0;
   }
   /* a free left neighbour: the footer's size leads to a free header of that size */
   uint32_t ln = s->head & HEAD_PREV_FREE ? ((uint32_t *)s)[-1] : 0;
-  uint32_t lh = ln && ln <= u ? al_span(u - ln)->head : 0;
+  uint32_t lh = ln && ln <= u ? al_span(h, u - ln)->head : 0;
   if (ln && (!head_is_free(lh) || (lh & ~(HEAD_KIND_MASK | HEAD_FRESH)) != al_make_head(0, ln, 0))) {
     pool_corrupt(al_section(s), CORRUPT_PREV);
     return 0;
@@ -439,22 +438,22 @@ int al_span_drop_checked(span_t *s) {
   return 1;
 }
 
-void al_span_free(span_t *s) {
+void al_span_free(AL_HEAP_P span_t *s) {
   al_span_drop(s);
-  al_span_give(al_index(s), al_size(s));
+  al_span_give(AL_H al_index(h, s), al_size(s));
 }
 
-void al_span_trim(uint32_t u, uint32_t units, uint32_t keep) {
+void al_span_trim(AL_HEAP_P uint32_t u, uint32_t units, uint32_t keep) {
   if (keep >= units) return;
-  span_t *s = al_span(u);
+  span_t *s = al_span(h, u);
   s->head = (s->head & 0xFFu) | (keep << HEAD_SIZE_SHIFT);
-  al_span(u + keep)->head = al_make_head(KIND_LARGE, units - keep, 0);
-  al_span_give(u + keep, units - keep);
+  al_span(h, u + keep)->head = al_make_head(KIND_LARGE, units - keep, 0);
+  al_span_give(AL_H u + keep, units - keep);
 }
 
-int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
+int al_span_extend(AL_HEAP_P uint32_t u, uint32_t units, uint32_t want) {
   uint32_t r = u + units;
-  span_t *rs = al_span(r);
+  span_t *rs = al_span(h, r);
   uint32_t extra = want - units, got;
   unsigned rk = al_kind(rs);
   /* Into the span that ends the heap (growing it if that is too short) only
@@ -462,98 +461,98 @@ int al_span_extend(uint32_t u, uint32_t units, uint32_t want) {
    * there.  Growing in place while another span could hold the block grew
    * the heap on every run of a repeated workload (test/c/repeat.h); the
    * heap's end is used last, as dlmalloc's top. */
-  if (r == al_g.end || (rk == KIND_FREE && r + al_size(rs) == al_g.end)) {
-    uint32_t o = pool_pick(want);
-    if (o != NONE && !is_tail(o)) return 0;
+  if (r == h->grid.end || (rk == KIND_FREE && r + al_size(rs) == h->grid.end)) {
+    uint32_t o = pool_pick(h, want);
+    if (o != NONE && !is_tail(h, o)) return 0;
   }
   /* A free right neighbour is checked once, whether it is taken or not. */
   if ((rk == KIND_FREE || rk == KIND_CACHED) && al_size(rs) >= extra) {
-    if (!neighbour_take(r, got = al_size(rs))) {
+    if (!neighbour_take(h, r, got = al_size(rs))) {
       pool_corrupt(al_section(rs), CORRUPT_FREE);
       return 0;
     }
-  } else if (rk == KIND_FREE && !free_span_ok(r, al_size(rs))) {
+  } else if (rk == KIND_FREE && !free_span_ok(AL_H r, al_size(rs))) {
     pool_corrupt(al_section(rs), CORRUPT_FREE);
     return 0;
-  } else if (r == al_g.end || (rk == KIND_FREE && r + al_size(rs) == al_g.end)) {
+  } else if (r == h->grid.end || (rk == KIND_FREE && r + al_size(rs) == h->grid.end)) {
     uint32_t dirty;
-    uint32_t t = grow(extra, &dirty);
+    uint32_t t = grow(AL_H extra, &dirty);
     if (t == NONE) return 0;
     if (t != r) { /* a new, separate segment: keep it for later */
-      make_free(t, al_size(al_span(t)), al_span(t)->head & HEAD_FRESH);
+      make_free(AL_H t, al_size(al_span(h, t)), al_span(h, t)->head & HEAD_FRESH);
       return 0;
     }
-    got = al_size(al_span(t));
+    got = al_size(al_span(h, t));
   } else {
     return 0;
   }
-  split_front(r, got, extra);
-  span_t *s = al_span(u);
+  split_front(AL_H r, got, extra);
+  span_t *s = al_span(h, u);
   s->head = (s->head & 0xFFu) | (want << HEAD_SIZE_SHIFT);
   return 1;
 }
 
-int al_span_reset(uint32_t from) {
-  if (al_g.segments != 1) return 0;
-  al_assert(from < al_g.end && al_g.large_blocks == 0);
+int al_span_reset(AL_HEAP_P uint32_t from) {
+  if (h->grid.segments != 1) return 0;
+  al_assert(from < h->grid.end && h->large.blocks == 0);
   unsigned cleared = 0;
-  for (uint32_t m; (m = al_g.bin_summary) != 0; al_g.bin_summary = m & (m - 1)) {
+  for (uint32_t m; (m = h->pool.bin_summary) != 0; h->pool.bin_summary = m & (m - 1)) {
     unsigned w = al_ctz32(m);
-    for (uint32_t b; (b = al_g.bin_bits[w]) != 0; al_g.bin_bits[w] = b & (b - 1), cleared++)
-      al_g.bins[w * 32 + al_ctz32(b)] = 0;
+    for (uint32_t b; (b = h->pool.bin_bits[w]) != 0; h->pool.bin_bits[w] = b & (b - 1), cleared++)
+      h->pool.bins[w * 32 + al_ctz32(b)] = 0;
   }
   al_assert(cleared <= 4); /* <= 2 empty pages (a spare, the idle page): <= 3 gaps, and 1 cached span between them */
   (void)cleared;
-  if (al_g.lcache_mask) al_lcache_clear();
-  al_g.free_spans = al_g.free_span_units = 0;
-  make_free(from, al_g.end - from, 0); /* its left neighbour, if any, is the caller's page: not free */
+  if (al_lcache_largest(h)) al_lcache_clear(AL_H0); /* (a cached span exists) */
+  h->pool.free_spans = h->pool.free_span_units = 0;
+  make_free(AL_H from, h->grid.end - from, 0); /* its left neighbour, if any, is the caller's page: not free */
   return 1;
 }
 
 /* Largest free span: the head of the highest non-empty bin (within 12.5%),
  * or the largest cached span if that is larger. */
-size_t al_span_largest_free(void) {
-  uint32_t n = al_g.lcache_mask ? al_log2(al_g.lcache_mask) : 0;
-  if (al_g.bin_summary) {
-    unsigned w = al_log2(al_g.bin_summary);
-    unsigned b = w * 32 + al_log2(al_g.bin_bits[w]);
-    uint32_t bn = al_size(al_span(al_g.bins[b] - 1));
+size_t al_span_largest_free(AL_HEAP_P0) {
+  uint32_t n = al_lcache_largest(h);
+  if (h->pool.bin_summary) {
+    unsigned w = al_log2(h->pool.bin_summary);
+    unsigned b = w * 32 + al_log2(h->pool.bin_bits[w]);
+    uint32_t bn = al_size(al_span(h, h->pool.bins[b] - 1));
     if (bn > n) n = bn;
   }
-  uint32_t t = top_fitting(n + 1);
-  if (t != NONE) n = al_g.end - t;
+  uint32_t t = top_fitting(h, n + 1);
+  if (t != NONE) n = h->grid.end - t;
   return (size_t)n * AL_UNIT;
 }
 
 /* ---- heap check ------------------------------------------------------- */
-void al_span_check(al_check_fn report, void *ctx, int *errors) {
+void al_span_check(AL_HEAP_P al_check_fn report, void *ctx, int *errors) {
   size_t spans = 0, units = 0;
   uint32_t summary = 0;
   for (unsigned b = 0; b < AL_NBINS; b++) {
     uint32_t prev = 0, limit = 1u << 22;
-    for (uint32_t h = al_g.bins[b]; h && limit; h = al_span(h - 1)->next, limit--) {
-      span_t *s = al_span(h - 1);
-      AL_CHECK(al_kind(s) == KIND_FREE, "bin %u: span %u is not free (head %08x)", b, h - 1, s->head);
-      AL_CHECK(bin_of(al_size(s)) == b, "bin %u: span %u of %u units belongs in bin %u", b, h - 1,
+    for (uint32_t link = h->pool.bins[b]; link && limit; link = al_span(h, link - 1)->next, limit--) {
+      span_t *s = al_span(h, link - 1);
+      AL_CHECK(al_kind(s) == KIND_FREE, "bin %u: span %u is not free (head %08x)", b, link - 1, s->head);
+      AL_CHECK(bin_of(al_size(s)) == b, "bin %u: span %u of %u units belongs in bin %u", b, link - 1,
             al_size(s), bin_of(al_size(s)));
-      AL_CHECK(s->prev == prev, "bin %u: span %u has a wrong back link", b, h - 1);
-      prev = h;
+      AL_CHECK(s->prev == prev, "bin %u: span %u has a wrong back link", b, link - 1);
+      prev = link;
       spans++;
       units += al_size(s);
     }
-    int bit = (al_g.bin_bits[b >> 5] >> (b & 31)) & 1;
-    AL_CHECK(bit == (al_g.bins[b] != 0), "bin %u: bitmap bit %d disagrees with the list", b, bit);
-    if (al_g.bin_bits[b >> 5]) summary |= 1u << (b >> 5);
+    int bit = (h->pool.bin_bits[b >> 5] >> (b & 31)) & 1;
+    AL_CHECK(bit == (h->pool.bins[b] != 0), "bin %u: bitmap bit %d disagrees with the list", b, bit);
+    if (h->pool.bin_bits[b >> 5]) summary |= 1u << (b >> 5);
   }
-  AL_CHECK(summary == al_g.bin_summary, "bin summary %08x, expected %08x", al_g.bin_summary, summary);
-  uint32_t t = top_fitting(1); /* the top, in no bin */
+  AL_CHECK(summary == h->pool.bin_summary, "bin summary %08x, expected %08x", h->pool.bin_summary, summary);
+  uint32_t t = top_fitting(h, 1); /* the top, in no bin */
   if (t != NONE) {
-    AL_CHECK(al_kind(al_span(t)) == KIND_FREE && !al_span(t)->next && !al_span(t)->prev,
+    AL_CHECK(al_kind(al_span(h, t)) == KIND_FREE && !al_span(h, t)->next && !al_span(h, t)->prev,
              "the top, span %u, is not a free span on no list", t);
     spans++;
-    units += al_g.end - t;
+    units += h->grid.end - t;
   }
-  AL_CHECK(spans == al_g.free_spans, "bins hold %zu spans, counter says %zu", spans, al_g.free_spans);
-  AL_CHECK(units == al_g.free_span_units, "bins hold %zu units, counter says %zu", units,
-        al_g.free_span_units);
+  AL_CHECK(spans == h->pool.free_spans, "bins hold %zu spans, counter says %zu", spans, h->pool.free_spans);
+  AL_CHECK(units == h->pool.free_span_units, "bins hold %zu units, counter says %zu", units,
+        h->pool.free_span_units);
 }

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include "internal.h"
 #include "check.h"
+
+#define H (al_heap_get()) /* the heap the public functions use */
 #include "repeat.h"
 
 
@@ -31,13 +33,13 @@ static void count(void *ctx, const char *msg) {
 
 static void check_the_check(void) {
   char *small = malloc(100), *big = malloc(50000), *gap = malloc(30000), *after = malloc(10);
-  uint32_t gap_unit = al_unit_of(gap); /* taken before the free: only the unit is used after it */
+  uint32_t gap_unit = al_unit_of(H, gap); /* taken before the free: only the unit is used after it */
   free(gap); /* a free span between two large blocks */
   char *volatile small2 = malloc(100); /* volatile: the compiler may not elide the pair */
   free(small2); /* on small's page's free list */
   CHECK(alligator_validate(NULL, NULL) == 0, "a fresh heap validates");
-  span_t *page = al_span(al_unit_of(small)), *large = al_span(al_unit_of(big));
-  span_t *hole = al_span(gap_unit);
+  span_t *page = al_span(H, al_unit_of(H, small)), *large = al_span(H, al_unit_of(H, big));
+  span_t *hole = al_span(H, gap_unit);
   CHECK(al_kind(hole) == KIND_FREE, "the freed block is a free span");
   EXPECT_CAUGHT("MiniPage used count", page->used, (uint8_t)(page->used + 1));
   EXPECT_CAUGHT("MiniPage free list link", page->free, (al_block *)(small2 + 16));
@@ -46,11 +48,11 @@ static void check_the_check(void) {
   EXPECT_CAUGHT("MiniPage class", page->cls, (uint8_t)(page->cls + 1));
   EXPECT_CAUGHT("large block data offset", large->next, 4000u);
   EXPECT_CAUGHT("span magic", large->head, large->head & ~HEAD_MAGIC_MASK);
-  EXPECT_CAUGHT("free span footer", ((uint32_t *)al_span(gap_unit + al_size(hole)))[-1], 7u);
+  EXPECT_CAUGHT("free span footer", ((uint32_t *)al_span(H, gap_unit + al_size(hole)))[-1], 7u);
   EXPECT_CAUGHT("free span bin link", hole->prev, 12345u);
-  EXPECT_CAUGHT("bin bitmap", al_g.bin_summary, al_g.bin_summary ^ 1u);
-  EXPECT_CAUGHT("bytes-in-use counter", al_g.in_use_bytes, al_g.in_use_bytes + 16);
-  EXPECT_CAUGHT("class page counter", al_g.class_pages[0], al_g.class_pages[0] + 1);
+  EXPECT_CAUGHT("bin bitmap", H->pool.bin_summary, H->pool.bin_summary ^ 1u);
+  EXPECT_CAUGHT("bytes-in-use counter", H->usage.in_use_bytes, H->usage.in_use_bytes + 16);
+  EXPECT_CAUGHT("class page counter", H->pages.class_pages[0], H->pages.class_pages[0] + 1);
   free(small);
   free(big);
   free(after);
@@ -119,37 +121,37 @@ static size_t units_bytes(uint32_t k) { return (size_t)k * AL_UNIT - AL_HDR; } /
 static void check_take_over(void) {
   char *a = malloc(units_bytes(5)), *x = malloc(1000), *c = malloc(units_bytes(2)), *b = malloc(units_bytes(2));
   CHECK(a && x && c && b, "take-over: setup allocations");
-  uint32_t u = al_unit_of(a);
-  CHECK(al_unit_of(x) == u + 5 && al_unit_of(c) == u + 6 && al_unit_of(b) == u + 8 && al_g.end == u + 16,
-        "take-over: layout A %u, P %u, C %u, B %u, end %u", u, al_unit_of(x), al_unit_of(c), al_unit_of(b), al_g.end);
-  span_t *page = al_span(u + 5);
+  uint32_t u = al_unit_of(H, a);
+  CHECK(al_unit_of(H, x) == u + 5 && al_unit_of(H, c) == u + 6 && al_unit_of(H, b) == u + 8 && H->grid.end == u + 16,
+        "take-over: layout A %u, P %u, C %u, B %u, end %u", u, al_unit_of(H, x), al_unit_of(H, c), al_unit_of(H, b), H->grid.end);
+  span_t *page = al_span(H, u + 5);
   free(a);
   free(c);
   free(x);
-  CHECK(al_g.idle == page && page->used == 0, "take-over: the emptied page is the idle page");
+  CHECK(H->pages.idle == page && page->used == 0, "take-over: the emptied page is the idle page");
   alligator_stats_t before, after;
   alligator_stats(&before);
   char *big = malloc(units_bytes(8));
   alligator_stats(&after);
-  CHECK(big && al_unit_of(big) == u, "take-over: the 8-unit block starts at A (unit %u, got %u)", u,
-        big ? al_unit_of(big) : 0);
+  CHECK(big && al_unit_of(H, big) == u, "take-over: the 8-unit block starts at A (unit %u, got %u)", u,
+        big ? al_unit_of(H, big) : 0);
   CHECK(after.heap_bytes == before.heap_bytes && after.grow_count == before.grow_count,
         "take-over: the heap grew (%zu -> %zu B)", before.heap_bytes, after.heap_bytes);
-  CHECK(al_g.idle == NULL && al_g.cur[al_class_of(1000)] == NULL && after.minipages == before.minipages - 1,
+  CHECK(H->pages.idle == NULL && H->pages.cur[al_class_of(1000)] == NULL && after.minipages == before.minipages - 1,
         "take-over: the page left its class");
   CHECK(alligator_validate(NULL, NULL) == 0, "take-over: the heap validates");
   /* the right neighbour alone: P2 between a live block and a free span that
    * is not the top (the take-over never counts the top: test/c/repeat.h).
    * Layout from u + 10: P2(1) D(2) E(2) top(1); D freed, P2 emptied. */
   char *y = malloc(1000), *d = malloc(units_bytes(2)), *e = malloc(units_bytes(2));
-  uint32_t pu = al_unit_of(y);
-  CHECK(pu == u + 10 && d && al_unit_of(d) == u + 11 && e && al_unit_of(e) == u + 13 && al_g.end == u + 16,
+  uint32_t pu = al_unit_of(H, y);
+  CHECK(pu == u + 10 && d && al_unit_of(H, d) == u + 11 && e && al_unit_of(H, e) == u + 13 && H->grid.end == u + 16,
         "take-over: the new page takes the tail's first unit (%u), D and E follow it", pu);
   memset(y, 0xAB, 1000);
   free(d);
   free(y); /* idle again; D's 2 units after it: a 3-unit request fits only with them */
   char *six = calloc(1, units_bytes(3));
-  CHECK(six && al_unit_of(six) == pu && alligator_validate(NULL, NULL) == 0, "take-over: right neighbour only");
+  CHECK(six && al_unit_of(H, six) == pu && alligator_validate(NULL, NULL) == 0, "take-over: right neighbour only");
   size_t nonzero = 0;
   for (size_t i = 0; six && i < units_bytes(3); i++) nonzero += six[i] != 0;
   CHECK(nonzero == 0, "take-over: calloc over a used page left %zu bytes set", nonzero);
@@ -213,12 +215,12 @@ static void check_lcache(void) {
   CHECK(g1 && a && g2, "lcache: setup");
   alligator_stats(&st0);
   size_t map0 = free_in_map();
-  uint32_t au = al_unit_of(a); /* (a's unit and address as numbers: a is freed below) */
+  uint32_t au = al_unit_of(H, a); /* (a's unit and address as numbers: a is freed below) */
   uintptr_t aa = (uintptr_t)a;
-  span_t *s = al_span(au);
-  CHECK(al_kind(al_span(au + 2)) == KIND_LARGE && !(s->head & HEAD_PREV_FREE), "lcache: a's neighbours in use");
+  span_t *s = al_span(H, au);
+  CHECK(al_kind(al_span(H, au + 2)) == KIND_LARGE && !(s->head & HEAD_PREV_FREE), "lcache: a's neighbours in use");
   free(a);
-  CHECK(al_kind(s) == KIND_CACHED && al_g.lcache_count[2] == 1, "lcache: a freed 2-unit block is cached (kind %u)", al_kind(s));
+  CHECK(al_kind(s) == KIND_CACHED && H->lcache.count[2] == 1, "lcache: a freed 2-unit block is cached (kind %u)", al_kind(s));
   alligator_stats(&st);
   CHECK(st.free_spans == st0.free_spans + 1 && st.free_span_bytes == st0.free_span_bytes + 2 * AL_UNIT &&
             st.free_bytes == st0.free_bytes + 2 * AL_UNIT && st.overhead_bytes == st0.overhead_bytes - AL_HDR,
@@ -227,13 +229,13 @@ static void check_lcache(void) {
   CHECK(free_in_map() == map0 + 2 * AL_UNIT, "lcache: the heap map shows the cached span as free");
   CHECK(alligator_validate(NULL, NULL) == 0, "lcache: a heap with a cached span validates");
   /* the check sees a damaged cache */
-  EXPECT_CAUGHT("cached span footer", ((uint32_t *)al_span(au + 2))[-1], 7u);
+  EXPECT_CAUGHT("cached span footer", ((uint32_t *)al_span(H, au + 2))[-1], 7u);
   EXPECT_CAUGHT("cached span back link", s->prev, 12345u);
-  EXPECT_CAUGHT("cache count", al_g.lcache_count[2], (uint8_t)(al_g.lcache_count[2] + 1));
-  EXPECT_CAUGHT("cache mask", al_g.lcache_mask, al_g.lcache_mask ^ 4u);
+  EXPECT_CAUGHT("cache count", H->lcache.count[2], (uint8_t)(H->lcache.count[2] + 1));
+  EXPECT_CAUGHT("cache mask", H->lcache.mask, H->lcache.mask ^ 4u);
   EXPECT_CAUGHT("cached span size", s->head, al_make_head(KIND_CACHED, 1, 0));
   char *b = malloc(UNIT2);
-  CHECK((uintptr_t)b == aa && al_g.lcache_count[2] == 0, "lcache: malloc of 2 units reuses the cached span (%p, not %#zx)",
+  CHECK((uintptr_t)b == aa && H->lcache.count[2] == 0, "lcache: malloc of 2 units reuses the cached span (%p, not %#zx)",
         (void *)b, (size_t)aa);
   memset(b, 0xAB, UNIT2);
   free(b);
@@ -245,7 +247,7 @@ static void check_lcache(void) {
   /* the pool absorbs a cached neighbour: no two free spans side by side */
   free(z);
   free(g2); /* its left neighbour is cached: one free span of 4+ units */
-  CHECK(al_kind(s) == KIND_FREE && al_size(s) >= 4 && al_g.lcache_count[2] == 0,
+  CHECK(al_kind(s) == KIND_FREE && al_size(s) >= 4 && H->lcache.count[2] == 0,
         "lcache: freeing the block after a cached span absorbs it (kind %u, %u units)", al_kind(s), al_size(s));
   CHECK(alligator_validate(NULL, NULL) == 0, "lcache: after the absorb");
   free(g1);
@@ -264,17 +266,17 @@ static void check_lcache(void) {
   alligator_stats(&st);
   CHECK(st.heap_bytes == st0.heap_bytes && st.free_span_bytes == 0, "lcache: the pool is empty (%zu B free)",
         st.free_span_bytes);
-  span_t *c = al_span(al_unit_of(big[nbig / 2]));
+  span_t *c = al_span(H, al_unit_of(H, big[nbig / 2]));
   free(big[nbig / 2]);
   big[nbig / 2] = NULL;
   CHECK(al_kind(c) == KIND_CACHED, "lcache: the freed block is cached");
   void *p1 = malloc(AL_SMALL_MAX), *p2 = malloc(AL_SMALL_MAX); /* one unit each, from the cached span */
   CHECK(p1 && p2, "lcache: a cached span serves smaller requests before the heap grows (%p, %p)", p1, p2);
-  CHECK(al_unit_of(p1) == al_index(c) && al_unit_of(p2) == al_index(c) + 1, "lcache: both pages in the cached span");
+  CHECK(al_unit_of(H, p1) == al_index(H, c) && al_unit_of(H, p2) == al_index(H, c) + 1, "lcache: both pages in the cached span");
   size_t i = 0; /* two neighbours, away from the cached span's remains */
-  while (i + 1 < nbig / 2 - 1 && al_unit_of(big[i + 1]) != al_unit_of(big[i]) + 2) i++;
-  CHECK(al_unit_of(big[i + 1]) == al_unit_of(big[i]) + 2, "lcache: two adjacent blocks");
-  span_t *first = al_span(al_unit_of(big[i]));
+  while (i + 1 < nbig / 2 - 1 && al_unit_of(H, big[i + 1]) != al_unit_of(H, big[i]) + 2) i++;
+  CHECK(al_unit_of(H, big[i + 1]) == al_unit_of(H, big[i]) + 2, "lcache: two adjacent blocks");
+  span_t *first = al_span(H, al_unit_of(H, big[i]));
   free(big[i]);
   CHECK(al_kind(first) == KIND_CACHED, "lcache: the first is cached");
   free(big[i + 1]);
