@@ -294,7 +294,8 @@ void al_span_check(AL_HEAP_P al_check_fn report, void *ctx, int *errors);
 /* ---- the large-span cache (lcache.c; put, pop, fit and unlink inline in
  * lcache.h) ---------------------------------------------------------------- */
 /* Written by lcache.c and lcache.h only; the pool asks it through
- * al_lcache_fit, al_lcache_unlink and al_lcache_largest, statistics through
+ * al_lcache_fit, al_lcache_unlink, al_lcache_largest and al_lcache_empty
+ * (as do the MiniPages, whether the heap is settled), statistics through
  * al_lcache_totals.  It reads the grid's end. */
 typedef struct al_lcache {
   /* head[k] heads the LIFO list of cached k-unit spans (unit index + 1,

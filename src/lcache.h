@@ -26,6 +26,9 @@ al_inline uint32_t al_lcache_fit(al_heap *h, uint32_t units) {
   return m ? h->lcache.head[al_ctz32(m)] - 1 : UINT32_MAX;
 }
 
+/* No span is cached (the pool's reset, the MiniPages' settled heap). */
+al_inline int al_lcache_empty(const al_heap *h) { return !h->lcache.mask; }
+
 /* The size of the largest cached span, in units (0: none), for statistics. */
 al_inline uint32_t al_lcache_largest(al_heap *h) { return h->lcache.mask ? al_log2(h->lcache.mask) : 0; }
 

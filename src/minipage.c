@@ -18,7 +18,7 @@
  * takes one shape again (al_pages_settle).  All O(1).
  */
 #include "minipage.h"
-#include "lcache.h" /* al_lcache_largest: whether the heap is settled */
+#include "lcache.h" /* al_lcache_empty: whether the heap is settled */
 
 /* Append at the tail of the class's queue of partial pages. */
 static void partial_push(AL_HEAP_P unsigned c, span_t *s) {
@@ -160,7 +160,7 @@ static int pages_placed(AL_HEAP_P const span_t *idle) {
 void al_pages_settle(AL_HEAP_P int dropped) {
   al_assert(!h->usage.in_use_bytes); /* no block is live: the only pages are the spares and the idle page */
   span_t *idle = idle_page(AL_H0);
-  if (!dropped && h->pool.free_spans == 1 && !al_lcache_largest(h) && pages_placed(AL_H idle)) return; /* settled */
+  if (!dropped && h->pool.free_spans == 1 && al_lcache_empty(h) && pages_placed(AL_H idle)) return; /* settled */
   if (h->grid.segments != 1) return;
   uint32_t n = h->pages.nspare, u = h->grid.first_seg;
   unsigned cls[AL_SPARES + 1];

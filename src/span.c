@@ -503,7 +503,7 @@ int al_span_reset(AL_HEAP_P uint32_t from) {
   }
   al_assert(cleared <= 4); /* <= 2 empty pages (a spare, the idle page): <= 3 gaps, and 1 cached span between them */
   (void)cleared;
-  if (al_lcache_largest(h)) al_lcache_clear(AL_H0); /* (a cached span exists) */
+  if (!al_lcache_empty(h)) al_lcache_clear(AL_H0);
   h->pool.free_spans = h->pool.free_span_units = 0;
   make_free(AL_H from, h->grid.end - from, 0); /* its left neighbour, if any, is the caller's page: not free */
   return 1;
