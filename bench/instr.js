@@ -29,7 +29,8 @@ async function main() {
       const { a, w } = jobs[next++];
       const r = await callgrind(build, a, w, 1, INSTR_SCALE[w], tmp);
       const k = Object.entries(r.instr_by_kind).map(([n, v]) => `${n} ${v.mean.toFixed(1)}/${v.max}`).join(', ');
-      console.log(`${w.padEnd(23)} ${a.padEnd(10)} mean ${r.instr_mean.toFixed(1).padStart(6)} p99 ${String(r.instr_p99).padStart(5)} max ${String(r.instr_max).padStart(5)} (${r.instr_max_call.kind})  ${k}`);
+      const nc = r.instr_max_nocopy !== r.instr_max ? `, without realloc's copy ${r.instr_max_nocopy} (${r.instr_max_nocopy_call.kind})` : '';
+      console.log(`${w.padEnd(23)} ${a.padEnd(10)} mean ${r.instr_mean.toFixed(1).padStart(6)} p99 ${String(r.instr_p99).padStart(5)} max ${String(r.instr_max).padStart(5)} (${r.instr_max_call.kind})${nc}  ${k}`);
     }
   };
   await Promise.all([worker(), worker()]);

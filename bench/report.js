@@ -173,10 +173,16 @@ function targets(res) {
   }
 
   // 4. the worst call that does not grow the heap (growth calls are apart)
-  every('4 worst non-growing call <= 450 instructions (non-adversarial)', ws.filter((w) => !w.startsWith('adv_')), (w) => {
+  // realloc's copy of a moving block is O(n) by design ("O(1) plus the copy"):
+  // left out when the run measured it apart (instr_max_nocopy), and the
+  // worst call with the copy shown beside.
+  const worst = (r) => (r.instr_max_nocopy !== null && r.instr_max_nocopy !== undefined ? r.instr_max_nocopy : r.instr_max);
+  const kind = (c) => (c ? ' (' + c.kind + ')' : '');
+  every('4 worst non-growing call <= 450 instructions (non-adversarial; realloc\'s copy of the block apart)', ws.filter((w) => !w.startsWith('adv_')), (w) => {
     const r = find(res, 'host', 'alligator', w);
     return r && r.instr_max !== null && r.instr_max !== undefined ? r : null;
-  }, (r) => r.instr_max <= 450, (r) => `${r.instr_max}${r.instr_max_call ? ' (' + r.instr_max_call.kind + ')' : ''}`);
+  }, (r) => worst(r) <= 450, (r) => worst(r) === r.instr_max ? `${r.instr_max}${kind(r.instr_max_call)}`
+    : `${worst(r)}${kind(r.instr_max_nocopy_call)}, ${r.instr_max}${kind(r.instr_max_call)} with the copy`);
 
   // 5. code size
   const cs = res.code_size && res.code_size.code_size_bytes['alligator-nojs'];

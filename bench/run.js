@@ -199,17 +199,14 @@ function callgrind(build, alloc, workload, seed, scale, tmp) {
       try {
         const res = JSON.parse(stdout);
         const kinds = fs.readFileSync(oplog);
-        const totals = [];
         const text = fs.readFileSync(out, 'latin1');
-        const re = /^totals: (\d+)/gm;
-        let m;
-        while ((m = re.exec(text))) totals.push(+m[1]);
+        const { totals, copies } = parseDumps(text);
         fs.rmSync(out, { force: true });
         fs.rmSync(oplog, { force: true });
         // one dump per call, plus callgrind's own final dump at exit
         if (totals.length !== kinds.length + 1)
           return reject(new Error(`callgrind ${alloc} ${workload}: ${totals.length} dumps for ${kinds.length} calls`));
-        resolve(summarise(res, kinds, totals));
+        resolve(summarise(res, kinds, totals, copies));
       } catch (e) {
         reject(e);
       }
@@ -217,14 +214,55 @@ function callgrind(build, alloc, workload, seed, scale, tmp) {
   });
 }
 
+// realloc's copy of a moving block is O(n) by design: src/malloc.c does it in
+// copy_block, out of line, so that each dump's inclusive cost of the calls to
+// it can be told apart (the "_nocopy" figures).
+const COPY_FN = 'copy_block';
+
+// A combined callgrind file, one part per dump: each part's total, and the
+// inclusive cost of its calls to COPY_FN (function names are compressed:
+// "(id) name" the first time, "(id)" after, across parts).
+function parseDumps(text) {
+  const totals = [], copies = [];
+  const names = new Map();
+  let copy = 0, callee = null, inCall = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('part: ')) {
+      if (totals.length > copies.length) copies.push(copy);
+      copy = 0;
+      continue;
+    }
+    if (line.startsWith('totals: ')) {
+      totals.push(+line.slice(8));
+      continue;
+    }
+    const f = /^c?fn=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (f) {
+      if (f[2] !== undefined) names.set(f[1], f[2]);
+      if (line[0] === 'c') callee = names.get(f[1]);
+      continue;
+    }
+    if (line.startsWith('calls=')) {
+      inCall = true;
+      continue;
+    }
+    if (inCall) { // the line after calls=: position(s), then the call's inclusive cost
+      inCall = false;
+      if (callee === COPY_FN) copy += +line.trim().split(/\s+/).pop();
+    }
+  }
+  if (totals.length > copies.length) copies.push(copy);
+  return { totals, copies };
+}
+
 function pct(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
-function summarise(res, kinds, totals) {
+function summarise(res, kinds, totals, copies = []) {
   const normal = [], growth = [];
   const perKind = KIND.map(() => []);
-  let maxCall = null;
+  let maxCall = null, maxNoCopy = null;
   const empty = [];
   for (let i = 0; i < kinds.length; i++) if ((kinds[i] & 15) === 7) empty.push(totals[i]);
   const overhead = empty.length ? Math.min(...empty) : 0;
@@ -238,6 +276,8 @@ function summarise(res, kinds, totals) {
     normal.push(n);
     perKind[k].push(n);
     if (!maxCall || n > maxCall.instr) maxCall = { instr: n, kind: KIND[k], index: i };
+    const c = n - (copies[i] || 0);
+    if (!maxNoCopy || c > maxNoCopy.instr) maxNoCopy = { instr: c, kind: KIND[k], index: i };
   }
   const sorted = normal.slice().sort((a, b) => a - b);
   const mean = (xs) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
@@ -250,6 +290,9 @@ function summarise(res, kinds, totals) {
     instr_p99: sorted.length ? pct(sorted, 0.99) : null,
     instr_max: sorted.length ? sorted[sorted.length - 1] : null,
     instr_max_call: maxCall,
+    // the same with realloc's copy of the block (COPY_FN) left out: O(1) part only
+    instr_max_nocopy: maxNoCopy ? maxNoCopy.instr : null,
+    instr_max_nocopy_call: maxNoCopy,
     instr_by_kind: Object.fromEntries(KIND.map((k, i) => [k, perKind[i].length
       ? { calls: perKind[i].length, mean: mean(perKind[i]), max: Math.max(...perKind[i]) } : null]).filter((e) => e[1])),
     growth_calls: growth.length,
@@ -509,7 +552,7 @@ async function full(o) {
   }
 }
 
-module.exports = { callgrind, INSTR_SCALE, runPairs, PAIR_SIZES, PAIR_LOOPS };
+module.exports = { callgrind, parseDumps, summarise, COPY_FN, INSTR_SCALE, runPairs, PAIR_SIZES, PAIR_LOOPS };
 if (require.main === module) {
   const o = parseArgs(process.argv.slice(2));
   (o.quick ? quick(o) : full(o)).catch((e) => {
