@@ -99,6 +99,24 @@ describe('reuse: the heap stays bounded', function () {
     }
   });
 
+  it('so do workloads drawn from seeds (test/c/repeat.h, repeat_random_mix)', async () => {
+    const runs = m._test_repeat_runs(), count = m._test_repeat_random_count();
+    assert.ok(count > 0);
+    for (let seed = 1; seed <= count; seed++) {
+      const r = await load('api-port');
+      r._test_repeat_random_pick(seed);
+      const heap = [];
+      for (let run = 1; run <= runs; run++) {
+        assert.strictEqual(r._test_repeat_random_run(), 0, `seed ${seed}: run ${run} failed`);
+        heap.push(r.alligator.stats().heapBytes);
+      }
+      for (let run = 3; run <= runs; run++) {
+        assert.strictEqual(heap[run - 1], heap[1], `seed ${seed}: the heap grew from ${heap[1]} B after run 2 to ${heap[run - 1]} B after run ${run}`);
+      }
+      assert.strictEqual(r.alligator.stats().inUseBytes, 0);
+    }
+  });
+
   it('calloc of fresh memory needs no memset, and reused memory is zeroed', () => {
     const p = m._calloc(4, 1 << 20);
     assert.strictEqual(m._test_check_zero(p, 4 << 20), -1);

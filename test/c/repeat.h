@@ -37,6 +37,7 @@ typedef struct {
 static const repeat_mix repeat_mixes[] = {REPEAT_MIXES(REPEAT_MIX_)};
 #define REPEAT_NMIXES (sizeof repeat_mixes / sizeof repeat_mixes[0])
 #define REPEAT_RUNS 7 /* the count: a Rust harness saw the heap grow over 7 runs */
+#define REPEAT_RANDOM 24 /* mixes drawn from seeds 1..REPEAT_RANDOM (repeat_random_mix), natively and in wasm */
 #define REPEAT_SLOTS 4096
 
 static void *repeat_slot[REPEAT_SLOTS];
@@ -83,8 +84,8 @@ static inline int repeat_run(unsigned mix) {
 
 /* A mix drawn from seed: 256..4095 slots, 50000..249999 steps, small sizes
  * from 1..200 up to 2 KiB above that, large blocks (2 KiB..68 KiB) for up to
- * 5% of them in two of three mixes, reallocs in half of them.  The native
- * test runs a number of these beside the four above. */
+ * 5% of them in two of three mixes, reallocs in half of them.  The tests
+ * run seeds 1..REPEAT_RANDOM beside the four above. */
 static inline void repeat_random_mix(uint32_t seed, repeat_mix *m) {
   repeat_rng = 0x1234567ull ^ ((uint64_t)seed * 0x9E3779B97F4A7C15ull);
   m->name = "random";

@@ -102,7 +102,6 @@ static void repeat_in_child(const repeat_mix *m) {
 /* The four mixes of repeat.h, then REPEAT_RANDOM mixes drawn from seeds (on
  * the core before the fix about a quarter of such mixes grew the heap after
  * run 2; after it none of 300 did). */
-#define REPEAT_RANDOM 24
 static void check_repeat(void) {
   for (unsigned mix = 0; mix < REPEAT_NMIXES; mix++) repeat_in_child(&repeat_mixes[mix]);
   for (uint32_t seed = 1; seed <= REPEAT_RANDOM; seed++) {

@@ -70,5 +70,9 @@ EMSCRIPTEN_KEEPALIVE unsigned test_repeat_mixes(void) { return REPEAT_NMIXES; }
 EMSCRIPTEN_KEEPALIVE unsigned test_repeat_runs(void) { return REPEAT_RUNS; }
 EMSCRIPTEN_KEEPALIVE const char *test_repeat_name(unsigned mix) { return mix < REPEAT_NMIXES ? repeat_mixes[mix].name : ""; }
 EMSCRIPTEN_KEEPALIVE int test_repeat_run(unsigned mix) { return repeat_run(mix); }
+EMSCRIPTEN_KEEPALIVE unsigned test_repeat_random_count(void) { return REPEAT_RANDOM; }
+static repeat_mix repeat_random; /* the mix of the last test_repeat_random_pick */
+EMSCRIPTEN_KEEPALIVE void test_repeat_random_pick(unsigned seed) { repeat_random_mix(seed, &repeat_random); }
+EMSCRIPTEN_KEEPALIVE int test_repeat_random_run(void) { return repeat_run_mix(&repeat_random); }
 
 int main(void) { return 0; }
