@@ -46,8 +46,10 @@
  *                            first unit, the spare after it, one free span
  *                            to the end): at most 2 pages rewritten, at most
  *                            4 bins cleared, no coalescing.  So a workload
- *                            repeated in one heap does not grow it after its
- *                            second run (test/c/repeat.h).
+ *                            that frees what it allocated, repeated in one
+ *                            heap, does not grow it after its second run
+ *                            (test/c/repeat.h; with blocks live across the
+ *                            runs this is not guaranteed).
  *   realloc                  O(1) plus the copy of min(old, new) bytes when it
  *                            cannot resize in place.
  *   memalign(A)              O(1): at most 2 candidate positions are tried.
