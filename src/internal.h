@@ -417,6 +417,25 @@ al_inline uint32_t al_make_head(unsigned kind, uint32_t units, uint32_t flags) {
 }
 al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_HDR; }
 
+/* ---- a free span's metadata, checked ----------------------------------- */
+/* Free span u of n units (a pool span or a cached one): it lies in the heap,
+ * its head equals `head` in the bits of `mask` (one compare: magic, kind,
+ * size, a clear PREV_FREE), its footer says n, the next span has PREV_FREE,
+ * and each of its list links lies in the heap and points back at u.  What a
+ * span with no previous link must head (a bin, a cache list, nothing for the
+ * top) is the caller's check, with the unlink.  The pool's span_trusted and
+ * the cache's al_lcache_trusted share it; inline (their hot paths). */
+al_inline int al_free_span_holds(const al_heap *h, uint32_t u, uint32_t n, uint32_t head, uint32_t mask) {
+  uint32_t end = h->grid.end;
+  if (u >= end || n - 1 >= end - u) return 0;
+  span_t *s = al_span(h, u), *next = al_span(h, u + n);
+  if ((s->head & mask) != head) return 0;
+  if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
+  uint32_t p = s->prev, x = s->next;
+  if (x && (x - 1 >= end || al_span(h, x - 1)->prev != u + 1)) return 0;
+  return !p || (p - 1 < end && al_span(h, p - 1)->next == u + 1);
+}
+
 /* ---- bytes in use ------------------------------------------------------ */
 al_inline void al_note_alloc(al_heap *h, size_t bytes) {
   h->usage.in_use_bytes += bytes;

@@ -75,20 +75,16 @@ al_inline uint32_t al_lcache_pop(al_heap *h, uint32_t k) {
 }
 
 /* Check cached span u (n units) and, if `take`, take it out of its list, in
- * one pass over its links (as the pool's span_trusted: its header and footer
- * lie in memory a program can reach after free); its head then reads FREE.
+ * one pass over its links (al_free_span_holds, as the pool's span_trusted: its
+ * header and footer lie in memory a program can reach after free); its head
+ * then reads FREE (the exact head is compared: a cached span is never FRESH).
  * 0 (nothing changed) when its metadata does not hold.  Inline: the pool's
  * merge calls it for each cached neighbour. */
 al_inline int al_lcache_trusted(al_heap *h, uint32_t u, uint32_t n, int take) {
-  uint32_t end = h->grid.end;
-  if (n - 1 >= AL_LCACHE_UNITS || u >= end || n > end - u) return 0;
-  span_t *s = al_span(h, u), *next = al_span(h, u + n);
-  if (s->head != al_make_head(KIND_CACHED, n, 0)) return 0;
-  if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
+  if (n - 1 >= AL_LCACHE_UNITS || !al_free_span_holds(h, u, n, al_make_head(KIND_CACHED, n, 0), ~0u)) return 0;
+  span_t *s = al_span(h, u);
   uint32_t p = s->prev, x = s->next;
-  if (x && (x - 1 >= end || al_span(h, x - 1)->prev != u + 1)) return 0;
   if (p) {
-    if (p - 1 >= end || al_span(h, p - 1)->next != u + 1) return 0;
     if (take) al_span(h, p - 1)->next = x;
   } else {
     if (h->lcache.head[n] != u + 1) return 0;

@@ -51,7 +51,6 @@ static void page_to_pool(AL_HEAP_P span_t *s) {
   al_span_free(AL_H s);
 }
 
-
 /* The newest spare, or NULL. */
 static span_t *spare_pop(AL_HEAP_P0) {
   return h->pages.nspare ? h->pages.spare[--h->pages.nspare] : NULL;
@@ -122,11 +121,10 @@ static void page_drop(AL_HEAP_P span_t *s) {
   al_span_drop(s);
 }
 
-/* Make unit u an empty MiniPage of class c and count it; the caller gives it
- * its role.  flags: HEAD_PREV_FREE as the unit before it is, HEAD_FRESH if
- * its section is still zero. */
-static span_t *page_init(AL_HEAP_P uint32_t u, unsigned c, uint32_t flags) {
-  span_t *s = al_span(h, u);
+/* Make s (one unit) an empty MiniPage of class c and count it; the caller
+ * gives it its role.  flags: HEAD_PREV_FREE as the unit before it is,
+ * HEAD_FRESH if its section is still zero. */
+static span_t *page_init(AL_HEAP_P span_t *s, unsigned c, uint32_t flags) {
   s->head = al_make_head(KIND_MINI, 1, flags);
   s->next = s->prev = 0;
   s->cls = (uint8_t)c;
@@ -178,9 +176,9 @@ void al_pages_settle(AL_HEAP_P int dropped) {
   (void)ok;
   if (has_idle) {
     unsigned c = cls[AL_SPARES];
-    h->pages.cur[c] = h->pages.idle = page_init(AL_H u++, c, 0); /* (after a page or nothing, not fresh) */
+    h->pages.cur[c] = h->pages.idle = page_init(AL_H al_span(h, u++), c, 0); /* (after a page or nothing, not fresh) */
   }
-  for (uint32_t i = 0; i < n; i++) h->pages.spare[i] = page_init(AL_H u + i, cls[i], 0);
+  for (uint32_t i = 0; i < n; i++) h->pages.spare[i] = page_init(AL_H al_span(h, u + i), cls[i], 0);
 }
 
 /* Units for a MiniPage or a large block: the best fit in the pool; failing
@@ -237,7 +235,7 @@ static span_t *page_new(AL_HEAP_P unsigned c) {
     s = al_span(h, u);
     fresh = dirty ? 0 : HEAD_FRESH;
   }
-  return page_init(AL_H al_index(h, s), c, (s->head & HEAD_PREV_FREE) | fresh);
+  return page_init(AL_H s, c, (s->head & HEAD_PREV_FREE) | fresh);
 }
 
 void *al_small_alloc_slow(AL_HEAP_P unsigned c, int zero) {

@@ -93,24 +93,19 @@ static void bin_insert(AL_HEAP_P uint32_t u, uint32_t units) {
  * Cost: about 10 loads per pool operation (large blocks, new or emptied
  * MiniPages), none on the small-block fast paths.
  *
- * Check free span u (n units) and, if `take`, unlink it from its bin, in one
- * pass over its links.  0 (nothing changed) when its metadata does not hold.
+ * Check free span u (n units) (al_free_span_holds, internal.h) and, if
+ * `take`, unlink it from its bin, in one pass over its links.  0 (nothing changed) when its metadata does not hold.
  * One compare of the whole head checks magic, kind, size and a clear
  * PREV_FREE (a free span never follows another); each link lies in the heap
  * and points back at u; a span with no previous link heads its size's bin
  * (the only case that needs the bin index). */
 al_inline int span_trusted(al_heap *h, uint32_t u, uint32_t n, int take) {
-  uint32_t end = h->grid.end;
-  if (u >= end || n - 1 >= end - u) return 0;
-  span_t *s = al_span(h, u), *next = al_span(h, u + n);
-  if ((s->head & ~HEAD_FRESH) != al_make_head(KIND_FREE, n, 0)) return 0;
-  if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
+  if (!al_free_span_holds(h, u, n, al_make_head(KIND_FREE, n, 0), ~HEAD_FRESH)) return 0;
+  span_t *s = al_span(h, u);
   uint32_t p = s->prev, x = s->next;
-  if (x && (x - 1 >= end || al_span(h, x - 1)->prev != u + 1)) return 0;
   if (p) {
-    if (p - 1 >= end || al_span(h, p - 1)->next != u + 1) return 0;
     if (take) al_span(h, p - 1)->next = x;
-  } else if (u + n == end) { /* the top: on no list (a span never links to it) */
+  } else if (u + n == h->grid.end) { /* the top: on no list (a span never links to it) */
     if (x) return 0;
   } else {
     unsigned b = bin_of(n);
