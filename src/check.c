@@ -120,7 +120,7 @@ static int validate(AL_HEAP_P al_check_fn report, void *ctx) {
           "class %u: walk found %zu pages, %zu used; counters say %zu, %zu", c, t.pages[c], t.used[c],
           h->pages.class_pages[c], h->pages.class_used[c]);
     span_t *cur = h->pages.cur[c];
-    AL_CHECK(!cur || (al_kind(cur) == KIND_MINI && cur->cls == c), "class %u: current page is not a class %u MiniPage", c, c);
+    AL_CHECK(cur == &al_no_page || (al_kind(cur) == KIND_MINI && cur->cls == c), "class %u: current page is not a class %u MiniPage", c, c);
     uint32_t prev = 0, limit = 1u << 22;
     for (uint32_t link = h->pages.partial[c]; link && limit; link = al_span(h, link - 1)->next, limit--) {
       span_t *s = al_span(h, link - 1);

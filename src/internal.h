@@ -221,6 +221,7 @@ typedef struct al_grid {
   /* Pointers we hand out lie in [lo, hi): base + 32 and the last END header
    * (0, 0 before the first growth).  One compare pair rejects the rest. */
   uintptr_t lo, hi;
+  uintptr_t reach;          /* hi - base: free's fast path tests p - base < reach (0 before growth) */
   uint32_t  first_seg;      /* unit index of the first segment's first span */
   uint32_t  segments;       /* contiguous stretches of memory (1 unless someone else moved the break) */
   uintptr_t key;            /* marks freed small blocks (al_block.key); never 0 */
@@ -336,7 +337,10 @@ size_t al_large_asked(span_t *s, const void *p);
 /* ---- MiniPages (minipage.c; the fast paths inline in minipage.h) ------- */
 /* Written by minipage.c and minipage.h only (stats.c and check.c read it). */
 typedef struct al_pages {
-  span_t   *cur[AL_NCLASSES];     /* current MiniPage per class (may be NULL) */
+  /* Current MiniPage per class; never NULL: a class with none has
+   * &al_no_page, whose empty free list and full bump send malloc's fast path
+   * to the slow path with no NULL test. */
+  span_t   *cur[AL_NCLASSES];
   /* Empty MiniPages kept out of the pool: spare[0..nspare), never current.
    * Invariant: every MiniPage that is neither a spare nor the idle page has
    * used > 0. */
@@ -356,7 +360,12 @@ typedef struct al_pages {
 } al_pages;
 
 void *al_small_alloc_slow(AL_HEAP_P unsigned c, int zero);
-void  al_small_free_slow(AL_HEAP_P span_t *s, unsigned c, unsigned used_before);
+/* After a free left s's used count at used_before - 1 (s->used + 1 before). */
+void  al_small_free_slow(AL_HEAP_P span_t *s);
+/* The current page of a class that has none (not in the heap, never written). */
+extern span_t al_no_page;
+#define AL_NO_PAGE_(size, slots) &al_no_page,
+#define AL_PAGES_INIT { .cur = { AL_CLASS_LIST(AL_NO_PAGE_) } } /* al_heap_main's initializer */
 /* Units from the pool for a MiniPage or a large block: what the pool has;
  * else the empty MiniPages go back to it and it is asked again; else the heap
  * grows.  The policy lives here, above the pool, so the pool never calls up. */

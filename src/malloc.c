@@ -60,7 +60,7 @@ AL_API size_t al_malloc_usable_size(void *p);
 #endif
 
 /* The one heap (internal.h): every entry point below passes it (AL_HEAP_ENTRY). */
-al_heap al_heap_main;
+al_heap al_heap_main = { .pages = AL_PAGES_INIT };
 
 #ifdef AL_HAS_LOCK
 atomic_flag al_lock_flag = ATOMIC_FLAG_INIT; /* lock.h: the one lock, taken by every entry point */
@@ -159,6 +159,7 @@ static span_t *live_header_of(AL_HEAP_P void *p, const char *who) {
 }
 
 static al_noinline void free_locked(AL_HEAP_P void *p) {
+  if (!p) return;
   span_t *s = header_of(h, p, "free");
   if (!s) return;
   if (al_likely(al_kind(s) == KIND_MINI)) {
@@ -196,21 +197,20 @@ AL_API void *al_malloc(size_t n) {
   return p;
 }
 
-/* The fast path: a pointer in the heap whose unit is a MiniPage (one compare
- * for magic and kind); everything else (large blocks, misuse) out of line. */
+/* The fast path: a pointer in the heap (p - base < reach: one compare, which
+ * NULL fails too) whose unit is a MiniPage (one compare for magic and kind),
+ * not past the page's bump and not carrying the freed mark.  Everything else
+ * (NULL, large blocks, misuse, a block that carries the mark) is out of line,
+ * in free_locked. */
 AL_API void al_free(void *p) {
-  if (!p) return;
   AL_HEAP_ENTRY;
   AL_LOCK();
-  uintptr_t a = (uintptr_t)p;
-  span_t *s = al_span(h, al_unit_of(h, p));
-  if (al_likely(a - h->grid.lo < h->grid.hi - h->grid.lo) &&
-      al_likely((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) == (HEAD_MAGIC | KIND_MINI))) {
-    int err = al_small_free(h, s, p); /* checks p against the page (off >= 32 included) */
-    if (al_unlikely(err)) al_report(err, p, "free");
-  } else {
+  uintptr_t d = (uintptr_t)p - h->grid.base;
+  span_t *s = (span_t *)(h->grid.base + d / AL_UNIT * AL_UNIT);
+  if (AL_CHECKED || al_unlikely(d >= h->grid.reach) ||
+      al_unlikely((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) != (HEAD_MAGIC | KIND_MINI)) ||
+      al_unlikely(al_small_free_fast(h, s, p)))
     free_locked(AL_H p);
-  }
   AL_UNLOCK();
   al_debug_heap(AL_H0);
 }

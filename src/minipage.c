@@ -20,6 +20,9 @@
 #include "minipage.h"
 #include "lcache.h" /* al_lcache_empty: whether the heap is settled */
 
+span_t al_no_page = { .bump = 0xFFFF }; /* >= every al_class_end: malloc's bump test fails */
+_Static_assert(AL_SECTION < 0xFFFF, "al_no_page's bump is past every class's end");
+
 /* Append at the tail of the class's queue of partial pages. */
 static void partial_push(AL_HEAP_P unsigned c, span_t *s) {
   uint32_t u = al_index(h, s), t = h->pages.partial_tail[c];
@@ -90,7 +93,7 @@ static span_t *idle_page(AL_HEAP_P0) {
 static span_t *idle_take(AL_HEAP_P0) {
   span_t *s = idle_page(AL_H0);
   h->pages.idle = NULL;
-  if (s) h->pages.cur[s->cls] = NULL;
+  if (s) h->pages.cur[s->cls] = &al_no_page;
   return s;
 }
 
@@ -256,8 +259,8 @@ void *al_small_alloc_slow(AL_HEAP_P unsigned c, int zero) {
 
 /* After a free that filled a hole in a FULL page, or emptied a page that is
  * not current (the current page is on no list, whatever its state). */
-void al_small_free_slow(AL_HEAP_P span_t *s, unsigned c, unsigned used_before) {
-  unsigned slots = al_class_slots[c];
+void al_small_free_slow(AL_HEAP_P span_t *s) {
+  unsigned c = s->cls, slots = al_class_slots[c], used_before = s->used + 1u;
   if (s == h->pages.cur[c]) { /* the current page is on no list */
     if (used_before == 1) { /* it emptied: it becomes the idle page, the previous one a spare */
       span_t *old = idle_take(AL_H0);
@@ -272,7 +275,7 @@ void al_small_free_slow(AL_HEAP_P span_t *s, unsigned c, unsigned used_before) {
   }
   if (used_before == slots && slots > 1) { /* FULL -> PARTIAL */
     span_t *cur = h->pages.cur[c];
-    if (!cur || cur->used == slots) h->pages.cur[c] = s; /* the current page is full: use this one next */
+    if (cur == &al_no_page || cur->used == slots) h->pages.cur[c] = s; /* the current page is full: use this one next */
     else partial_push(AL_H c, s);
     al_debug_page(AL_H s);
     return;

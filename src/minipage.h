@@ -17,30 +17,27 @@
 
 /* A segment of class c, or NULL (ENOMEM). */
 al_inline void *al_small_alloc(al_heap *h, unsigned c, int zero) {
-  span_t *s = h->pages.cur[c];
-  if (al_likely(s != NULL)) {
-    unsigned size = al_class_size[c], clean = 0;
-    al_block *b = s->free;
-    if (al_likely(b != NULL)) { /* pop the free list */
-      s->free = b->next;
+  span_t *s = h->pages.cur[c]; /* (&al_no_page if none: no free list, bump full) */
+  unsigned size = al_class_size[c], clean = 0;
+  al_block *b = s->free;
+  if (al_likely(b != NULL)) { /* pop the free list */
+    s->free = b->next;
 #ifdef ALLIGATOR_CHECKED
-      if (al_check_poison_broken((unsigned char *)b, size)) al_report(AL_ERR_CORRUPTION, b, "malloc: a freed block was written to");
+    if (al_check_poison_broken((unsigned char *)b, size)) al_report(AL_ERR_CORRUPTION, b, "malloc: a freed block was written to");
 #endif
-    } else if (al_likely(s->bump < al_class_end[c])) { /* a segment never handed out */
-      b = (al_block *)(al_section(s) + s->bump);
-      s->bump = (uint16_t)(s->bump + size);
-      clean = s->head & HEAD_FRESH;
-    } else {
-      return al_small_alloc_slow(AL_H c, zero);
-    }
-    b->key = 0; /* live blocks never carry the freed mark (a reused page's may be stale) */
-    s->used++;
-    h->pages.class_used[c]++;
-    al_note_alloc(h, size);
-    if (zero && !clean) memset(b, 0, size);
-    return b;
+  } else if (al_likely(s->bump < al_class_end[c])) { /* a segment never handed out */
+    b = (al_block *)(al_section(s) + s->bump);
+    s->bump = (uint16_t)(s->bump + size);
+    clean = s->head & HEAD_FRESH;
+  } else {
+    return al_small_alloc_slow(AL_H c, zero);
   }
-  return al_small_alloc_slow(AL_H c, zero);
+  b->key = 0; /* live blocks never carry the freed mark (a reused page's may be stale) */
+  s->used++;
+  h->pages.class_used[c]++;
+  al_note_alloc(h, size);
+  if (zero && !clean) memset(b, 0, size);
+  return b;
 }
 
 /* The segment that holds p (p itself, or before it for memalign results). */
@@ -86,7 +83,35 @@ al_inline int al_small_free(al_heap *h, span_t *s, void *p) {
   al_note_free(h, size);
   /* used was 1 (the page empties) or slots (it was full): one unsigned compare */
   if (al_unlikely(used - 2u >= al_class_slots[c] - 2u) && (s != h->pages.cur[c] || s != h->pages.idle))
-    al_small_free_slow(AL_H s, c, used); /* (the idle page emptying again: nothing to do) */
+    al_small_free_slow(AL_H s); /* (the idle page emptying again: nothing to do) */
+  return 0;
+}
+
+/* free's fast path (the normal build): p in MiniPage s, checked as
+ * al_small_check checks it, except that a block carrying the key is not
+ * looked up here.  Returns 0 when p was freed, 1 when nothing was changed and
+ * the caller must take the full path (al_small_free through free_locked): a
+ * block that carries the key (a double free, or user data equal to it), a
+ * pointer past bump or into the header, a broken class.  The page's
+ * transitions (it fills a hole in a FULL page, or empties) stay out of line. */
+al_inline int al_small_free_fast(al_heap *h, span_t *s, void *p) {
+  unsigned c = s->cls;
+  uint32_t off = (uint32_t)((unsigned char *)p - al_section(s));
+  if (al_unlikely(c >= AL_NCLASSES || off >= s->bump)) return 1;
+  unsigned size = al_class_size[c];
+  al_block *b = (al_block *)(al_section(s) + (size_t)al_segment_of(c, off) * size);
+  uintptr_t key = h->grid.key;
+  if (al_unlikely(b->key == key)) return 1;
+  unsigned used = s->used;
+  b->next = s->free; /* push onto the free list */
+  b->key = key;
+  s->free = b;
+  s->used = (uint8_t)(used - 1);
+  h->pages.class_used[c]--;
+  al_note_free(h, size);
+  /* used was 1 (the page empties) or slots (it was full): one unsigned compare */
+  if (al_unlikely(used - 2u >= al_class_slots[c] - 2u) && (s != h->pages.cur[c] || s != h->pages.idle))
+    al_small_free_slow(AL_H s); /* (the idle page emptying again: nothing to do) */
   return 0;
 }
 

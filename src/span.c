@@ -199,6 +199,7 @@ static void set_end(AL_HEAP_P uint32_t e) {
   end->next = 0;
   h->grid.end = e;
   h->grid.hi = (uintptr_t)end;
+  h->grid.reach = h->grid.hi - h->grid.base;
 }
 
 /* Place a segment on the grid in [lo, hi): a FREE span closed by an END

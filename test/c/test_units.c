@@ -136,7 +136,7 @@ static void check_take_over(void) {
         big ? al_unit_of(H, big) : 0);
   CHECK(after.heap_bytes == before.heap_bytes && after.grow_count == before.grow_count,
         "take-over: the heap grew (%zu -> %zu B)", before.heap_bytes, after.heap_bytes);
-  CHECK(H->pages.idle == NULL && H->pages.cur[al_class_of(1000)] == NULL && after.minipages == before.minipages - 1,
+  CHECK(H->pages.idle == NULL && H->pages.cur[al_class_of(1000)] == &al_no_page && after.minipages == before.minipages - 1,
         "take-over: the page left its class");
   CHECK(alligator_validate(NULL, NULL) == 0, "take-over: the heap validates");
   /* the right neighbour alone: P2 between a live block and a free span that
