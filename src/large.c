@@ -30,20 +30,47 @@ static uintptr_t first_aligned_in_section(AL_HEAP_P uintptr_t from, size_t align
   return p;
 }
 
+/* The block at unit u (k units, `dirty` of them possibly holding old data)
+ * made a large block with its pointer at hdr + offset, for n bytes; counted. */
+al_inline void *large_made(al_heap *h, uint32_t u, uint32_t k, uint32_t offset, size_t n, uint32_t dirty, int zero) {
+  span_t *s = al_span(h, u);
+  uintptr_t hdr = (uintptr_t)s, p = hdr + offset;
+  set_large(s, k, offset, n);
+  h->large.blocks++;
+  h->large.units += k;
+  al_note_alloc(h, hdr + (size_t)k * AL_UNIT - p);
+  /* Old data where a small block's freed mark sits (a MiniPage's first
+   * segment may have been here): realloc to a small size would copy it into
+   * the new block, whose free would then walk its page's free list. */
+  if (dirty) ((al_block *)p)->key = 0;
+  if (zero && dirty) { /* zero what may hold old data: memory fresh from growth is zero */
+    size_t old = hdr + (size_t)dirty * AL_UNIT - p; /* > 0: p lies in the first unit */
+    memset((void *)p, 0, n < old ? n : old);
+  }
+  return (void *)p;
+}
+
 void *al_large_alloc(AL_HEAP_P size_t n, size_t align, int zero) {
+  /* The common case first: no alignment, a size the cache holds, a cached
+   * span of exactly that size (no bin search, no split, no trim). */
+  int plain = align <= AL_GRANULE;
+  if (al_likely(plain) && n <= (size_t)AL_LCACHE_UNITS * AL_UNIT - AL_HDR) {
+    uint32_t k = units_for(n + AL_HDR), u = al_lcache_pop(h, k);
+    if (u != UINT32_MAX) return large_made(h, u, k, AL_HDR, n, k, zero);
+  }
   if (n > AL_MAX_REQUEST) return NULL;
   if (align > AL_MAX_REQUEST / 2) return NULL; /* so that 2 * align below cannot wrap (32-bit) */
-  size_t slack = align <= AL_GRANULE ? AL_HDR
+  size_t slack = plain ? AL_HDR
                : align <= AL_SECTION ? AL_HDR + align - AL_GRANULE
                : AL_HDR + 2 * align + AL_UNIT;
   if (n > (size_t)AL_MAX_REQUEST + 4 * AL_UNIT - slack) return NULL; /* slack < that bound: no wrap */
   uint32_t k = units_for(n + slack);
   uint32_t dirty = k; /* leading units that may hold old data (all of a cached span) */
-  uint32_t u = al_lcache_pop(h, k); /* a cached span of exactly k units, else the pool */
+  uint32_t u = plain ? UINT32_MAX : al_lcache_pop(h, k); /* (plain: the cache was asked above) */
   if (u == UINT32_MAX) u = al_units_take(AL_H k, &dirty);
   if (u == UINT32_MAX) return NULL;
   uintptr_t hdr = (uintptr_t)al_span(h, u), p = hdr + AL_HDR;
-  if (align > AL_GRANULE) {
+  if (!plain) {
     if (align <= AL_SECTION) {
       p = (hdr + AL_HDR + align - 1) & ~(uintptr_t)(align - 1);
     } else {
@@ -61,25 +88,13 @@ void *al_large_alloc(AL_HEAP_P size_t n, size_t align, int zero) {
       }
     }
   }
-  span_t *s = al_span(h, u);
-  set_large(s, k, (uint32_t)(p - hdr), n);
-  uint32_t need = align <= AL_GRANULE ? k : units_for(p - hdr + n); /* (k already: slack was the header) */
+  uint32_t need = plain ? k : units_for(p - hdr + n); /* (k already: slack was the header) */
   if (need < k) { /* the slack was not all needed */
+    set_large(al_span(h, u), k, (uint32_t)(p - hdr), n);
     al_span_trim(AL_H u, k, need);
     k = need;
   }
-  h->large.blocks++;
-  h->large.units += k;
-  al_note_alloc(h, hdr + (size_t)k * AL_UNIT - p);
-  /* Old data where a small block's freed mark sits (a MiniPage's first
-   * segment may have been here): realloc to a small size would copy it into
-   * the new block, whose free would then walk its page's free list. */
-  if (dirty) ((al_block *)p)->key = 0;
-  if (zero && dirty) { /* zero what may hold old data: memory fresh from growth is zero */
-    size_t old = hdr + (size_t)dirty * AL_UNIT - p; /* > 0: p lies in the first unit */
-    memset((void *)p, 0, n < old ? n : old);
-  }
-  return (void *)p;
+  return large_made(h, u, k, (uint32_t)(p - hdr), n, dirty, zero);
 }
 
 size_t al_large_room(span_t *s, const void *p) {

@@ -189,8 +189,9 @@ static void *oom(AL_HEAP_P0) {
 AL_API void *al_malloc(size_t n) {
   AL_HEAP_ENTRY;
   AL_LOCK();
-  void *p = !AL_CHECKED && al_likely(n <= AL_SMALL_MAX) ? al_small_alloc(h, al_class_of(n), 0)
-                                                       : alloc_locked(AL_H n, AL_GRANULE, 0);
+  void *p = AL_CHECKED                     ? alloc_locked(AL_H n, AL_GRANULE, 0)
+          : al_likely(n <= AL_SMALL_MAX) ? al_small_alloc(h, al_class_of(n), 0)
+                                         : al_large_alloc(AL_H n, AL_GRANULE, 0);
   if (al_unlikely(!p)) oom(AL_H0);
   AL_UNLOCK();
   al_debug_heap(AL_H0);
@@ -199,17 +200,22 @@ AL_API void *al_malloc(size_t n) {
 
 /* The fast path: a pointer in the heap (p - base < reach: one compare, which
  * NULL fails too) whose unit is a MiniPage (one compare for magic and kind),
- * not past the page's bump and not carrying the freed mark.  Everything else
- * (NULL, large blocks, misuse, a block that carries the mark) is out of line,
- * in free_locked. */
+ * not past the page's bump and not carrying the freed mark.  A large block's
+ * exact pointer goes straight to al_large_free.  Everything else (NULL,
+ * misuse, a block that carries the mark) is out of line, in free_locked. */
 AL_API void al_free(void *p) {
   AL_HEAP_ENTRY;
   AL_LOCK();
   uintptr_t d = (uintptr_t)p - h->grid.base;
   span_t *s = (span_t *)(h->grid.base + d / AL_UNIT * AL_UNIT);
-  if (AL_CHECKED || al_unlikely(d >= h->grid.reach) ||
-      al_unlikely((s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) != (HEAD_MAGIC | KIND_MINI)) ||
-      al_unlikely(al_small_free_fast(h, s, p)))
+  uint32_t head;
+  if (AL_CHECKED || al_unlikely(d >= h->grid.reach))
+    free_locked(AL_H p);
+  else if (al_likely((head = s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) == (HEAD_MAGIC | KIND_MINI))) {
+    if (al_unlikely(al_small_free_fast(h, s, p))) free_locked(AL_H p);
+  } else if (head == (HEAD_MAGIC | KIND_LARGE) && (uintptr_t)p - (uintptr_t)s == s->next)
+    al_large_free(AL_H s, p); /* exactly a large block's pointer (header_of's test) */
+  else
     free_locked(AL_H p);
   AL_UNLOCK();
   al_debug_heap(AL_H0);
