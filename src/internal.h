@@ -42,6 +42,16 @@
 #define al_inline      static inline
 #endif
 
+/* Built for size (-Os/-Oz: the port builds its library at the user's level):
+ * one copy of each path.  malloc and free then skip their inline fast paths
+ * and take the full path at once, which makes the same checks (a few
+ * instructions more per call, several hundred bytes less). */
+#if defined(__OPTIMIZE_SIZE__)
+#define AL_FAST_ENTRY 0
+#else
+#define AL_FAST_ENTRY 1
+#endif
+
 /* Debug levels: -DALLIGATOR_DEBUG=N (a plain -DALLIGATOR_DEBUG is 1).
  *   1  assertions (al_assert);
  *   2  and a MiniPage is checked at each of its state changes (al_debug_page);

@@ -189,7 +189,7 @@ static void *oom(AL_HEAP_P0) {
 AL_API void *al_malloc(size_t n) {
   AL_HEAP_ENTRY;
   AL_LOCK();
-  void *p = AL_CHECKED                     ? alloc_locked(AL_H n, AL_GRANULE, 0)
+  void *p = AL_CHECKED || !AL_FAST_ENTRY   ? alloc_locked(AL_H n, AL_GRANULE, 0)
           : al_likely(n <= AL_SMALL_MAX) ? al_small_alloc(h, al_class_of(n), 0)
                                          : al_large_alloc(AL_H n, AL_GRANULE, 0);
   if (al_unlikely(!p)) oom(AL_H0);
@@ -209,7 +209,7 @@ AL_API void al_free(void *p) {
   uintptr_t d = (uintptr_t)p - h->grid.base;
   span_t *s = (span_t *)(h->grid.base + d / AL_UNIT * AL_UNIT);
   uint32_t head;
-  if (AL_CHECKED || al_unlikely(d >= h->grid.reach))
+  if (AL_CHECKED || !AL_FAST_ENTRY || al_unlikely(d >= h->grid.reach))
     free_locked(AL_H p);
   else if (al_likely((head = s->head & (HEAD_MAGIC_MASK | HEAD_KIND_MASK)) == (HEAD_MAGIC | KIND_MINI))) {
     if (al_unlikely(al_small_free_fast(h, s, p))) free_locked(AL_H p);

@@ -87,6 +87,20 @@ describe('bench/README.md commands', function () {
     assert.ok(+last[3] > +last[1] && +last[3] <= +last[1] + 5, 'the bodies and the count fill the code section');
   });
 
+  it('the before/after table: one row per workload, the after columns from the second run', function () {
+    const table = run('compare.js').trim().split('\n');
+    const cmd = commands.find((c) => c.startsWith('node bench/compare.js '));
+    const [, after] = cmd.split(/\s+/).slice(2).map((f) => JSON.parse(fs.readFileSync(path.join(root, f), 'utf8')));
+    const ws = [...new Set(after.results.map((r) => r.workload))];
+    assert.strictEqual(table.length, 2 + ws.length, table.join('\n'));
+    for (const w of ws) {
+      const r = after.results.find((x) => x.runtime === 'host' && x.allocator === 'alligator' && x.workload === w);
+      const row = table.find((l) => l.startsWith(`| ${w} |`));
+      assert.ok(row, `a row for ${w}`);
+      assert.strictEqual(row.split(' | ')[2], r.instr_mean.toFixed(1), row);
+    }
+  });
+
   it('every node bench/ command bench/README.md shows is run here', function () {
     const needsInstr = (c) => /^node bench\/(instr|fastpath)\.js /.test(c);
     assert.deepStrictEqual(commands.filter((c) => !(c in out) && (instrBinary || !needsInstr(c))), []);
