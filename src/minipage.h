@@ -63,6 +63,22 @@ al_inline int al_small_check(al_heap *h, span_t *s, const void *p) {
   return 0;
 }
 
+/* Segment b (class c, size bytes) of MiniPage s, checked live, back on s's
+ * free list with the freed mark, counted; the page's transition (it was FULL,
+ * or it empties) out of line.  Both frees end here. */
+al_inline void al_small_push(al_heap *h, span_t *s, unsigned c, unsigned size, al_block *b) {
+  unsigned used = s->used;
+  b->next = s->free; /* push onto the free list */
+  b->key = h->grid.key;
+  s->free = b;
+  s->used = (uint8_t)(used - 1);
+  h->pages.class_used[c]--;
+  al_note_free(h, size);
+  /* used was 1 (the page empties) or slots (it was full): one unsigned compare */
+  if (al_unlikely(used - 2u >= al_class_slots[c] - 2u) && (s != h->pages.cur[c] || s != h->pages.idle))
+    al_small_free_slow(AL_H s); /* (the idle page emptying again: nothing to do) */
+}
+
 /* Free segment-containing pointer p of MiniPage s.  Returns 0, or an error
  * kind for the caller to report (nothing was changed then). */
 al_inline int al_small_free(al_heap *h, span_t *s, void *p) {
@@ -74,16 +90,7 @@ al_inline int al_small_free(al_heap *h, span_t *s, void *p) {
   if (al_check_overflow_small((unsigned char *)b, size)) return AL_ERR_OVERFLOW;
   al_check_poison((unsigned char *)b, size);
 #endif
-  unsigned used = s->used;
-  b->next = s->free; /* push onto the free list */
-  b->key = h->grid.key;
-  s->free = b;
-  s->used = (uint8_t)(used - 1);
-  h->pages.class_used[c]--;
-  al_note_free(h, size);
-  /* used was 1 (the page empties) or slots (it was full): one unsigned compare */
-  if (al_unlikely(used - 2u >= al_class_slots[c] - 2u) && (s != h->pages.cur[c] || s != h->pages.idle))
-    al_small_free_slow(AL_H s); /* (the idle page emptying again: nothing to do) */
+  al_small_push(h, s, c, size, b);
   return 0;
 }
 
@@ -100,18 +107,8 @@ al_inline int al_small_free_fast(al_heap *h, span_t *s, void *p) {
   if (al_unlikely(c >= AL_NCLASSES || off >= s->bump)) return 1;
   unsigned size = al_class_size[c];
   al_block *b = (al_block *)(al_section(s) + (size_t)al_segment_of(c, off) * size);
-  uintptr_t key = h->grid.key;
-  if (al_unlikely(b->key == key)) return 1;
-  unsigned used = s->used;
-  b->next = s->free; /* push onto the free list */
-  b->key = key;
-  s->free = b;
-  s->used = (uint8_t)(used - 1);
-  h->pages.class_used[c]--;
-  al_note_free(h, size);
-  /* used was 1 (the page empties) or slots (it was full): one unsigned compare */
-  if (al_unlikely(used - 2u >= al_class_slots[c] - 2u) && (s != h->pages.cur[c] || s != h->pages.idle))
-    al_small_free_slow(AL_H s); /* (the idle page emptying again: nothing to do) */
+  if (al_unlikely(b->key == h->grid.key)) return 1;
+  al_small_push(h, s, c, size, b);
   return 0;
 }
 
