@@ -125,8 +125,8 @@ $(PORT_DEPS): $(PORT_SRCS)
 	@mkdir -p $(@D) && touch $@
 
 # ---- native tests (host shim) ------------------------------------------------
-NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/model-heap-param $(B)/test/misuse \
-                $(B)/test/misuse-checked $(B)/test/threads $(B)/test/foreign-grow
+NATIVE_TESTS := $(B)/test/units $(B)/test/model $(B)/test/model-debug $(B)/test/model-heap-param $(B)/test/model-os \
+                $(B)/test/misuse $(B)/test/misuse-os $(B)/test/misuse-checked $(B)/test/threads $(B)/test/foreign-grow
 ifeq ($(HAVE_M32),yes)
 NATIVE_TESTS += $(B)/test/model32
 endif
@@ -148,6 +148,16 @@ $(B)/test/model-debug: test/c/model.c $(CORE) src/heap_host.c $(HDRS)
 $(B)/test/model-heap-param: test/c/model.c $(CORE) src/heap_host.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g -DAL_ONE_HEAP=0 -DALLIGATOR_DEBUG=2 -Isrc $< $(CORE) src/heap_host.c -o $@
+
+# Built for size (-Os: __OPTIMIZE_SIZE__, so AL_FAST_ENTRY is 0 in src/internal.h):
+# malloc and free take their full paths at once, as the port's -Oz library does.
+$(B)/test/model-os: test/c/model.c $(CORE) src/heap_host.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -Os -g -Isrc $< $(CORE) src/heap_host.c -o $@
+$(B)/test/misuse-os: test/c/misuse.c $(CORE) src/heap_host.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g -Isrc -c $< -o $@.o # (as misuse: its overflows are the point)
+	$(CC) $(WARN) -Os -g -Isrc $@.o $(CORE) src/heap_host.c -o $@
 
 $(B)/test/misuse: test/c/misuse.c $(B)/host/liballigator.a
 	@mkdir -p $(@D)

@@ -12,6 +12,7 @@ for t in "$@"; do
     */model)        run "$t" 200000 1 1; run "$t" 200000 2 1; run "$t" 30000 3 1 1 ;;
     */model-debug)  run "$t" 50000 4 1; run "$t" 20000 5 1 1 ;;
     */model-heap-param) run "$t" 50000 8 1 ;;
+    */model-os)     run "$t" 100000 9 1; run "$t" 20000 10 1 1 ;;
     */threads)      run "$t" 4 200000 ;;
     */model32)      run "$t" 100000 6 1; run "$t" 20000 7 1 1 ;;
     *)              run "$t" ;;
