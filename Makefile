@@ -199,6 +199,13 @@ $(B)/test/api-port.js: test/wasm/api.c test/c/repeat.h Makefile $(PORT_DEPS)
 	$(USE_PORT) --use-port=emscripten.py \
 	  $(EM_TEST_FLAGS) test/wasm/api.c -o $@
 
+# A link at -Oz: the port builds its library at -Oz (liballigator-Oz.a), where
+# malloc and free take their full paths at once (AL_FAST_ENTRY, src/internal.h).
+$(B)/test/api-port-oz.js: test/wasm/api.c test/c/repeat.h Makefile $(PORT_DEPS)
+	@mkdir -p $(@D)
+	$(USE_PORT) --use-port=emscripten.py \
+	  $(filter-out -O2,$(EM_TEST_FLAGS)) -Oz test/wasm/api.c -o $@
+
 # The port's js=false option: no Module.alligator, no code behind it.
 $(B)/test/api-nojs.js: test/wasm/api.c test/c/repeat.h Makefile $(PORT_DEPS)
 	@mkdir -p $(@D)
@@ -271,7 +278,7 @@ $(B)/test/brk.js: test/wasm/brk.c $(ALLIGATOR_WASM_LIB) js/library_alligator.js
 
 WASM_TESTS += $(B)/test/threads-wasm.js $(B)/test/pthread-sbrk.js $(B)/test/cxx-port.js $(B)/test/cxx-make.js \
               $(B)/test/brk.js
-WASM_TESTS += $(B)/test/api-port.js $(B)/test/api-nojs.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js \
+WASM_TESTS += $(B)/test/api-port.js $(B)/test/api-port-oz.js $(B)/test/api-nojs.js $(B)/test/api-make.js $(B)/test/api-oom.js $(B)/test/model-wasm.js \
               $(B)/test/misuse-wasm.js $(B)/test/misuse-checked-wasm.js
 
 test-wasm: $(WASM_TESTS)

@@ -1,12 +1,13 @@
 // Every API function and its edge cases, in wasm, through both build routes:
-// the port file (api-port) and the make route for Emscripten 3.1.6 (api-make).
+// the port file (api-port) and the make route for Emscripten 3.1.6 (api-make),
+// and the port's -Oz library (api-port-oz: malloc and free on their full paths).
 'use strict';
 const assert = require('assert');
 const { load, ENOMEM, EINVAL } = require('./helpers');
 
 const SIZES = [0, 1, 15, 16, 17, 100, 255, 256, 1000, 1024, 2047, 2048, 2049, 4096, 10000, 65536, 100000, 1 << 20];
 
-for (const route of ['api-port', 'api-make']) {
+for (const route of ['api-port', 'api-make', 'api-port-oz']) {
   describe(`API (${route})`, function () {
     let m;
     before(async () => { m = await load(route); });

@@ -106,7 +106,7 @@ function runModel(m, seed, steps) {
 
 describe('model-based random sequence (wasm, driven from JS)', function () {
   this.timeout(300000);
-  for (const [route, seed] of [['api-port', 1], ['api-port', 2], ['api-make', 3]]) {
+  for (const [route, seed] of [['api-port', 1], ['api-port', 2], ['api-make', 3], ['api-port-oz', 4]]) {
     it(`${route}, seed ${seed}: 100000 steps, every step checked`, async () => {
       const m = await load(route);
       const s = runModel(m, seed, 100000);
