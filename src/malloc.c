@@ -284,7 +284,10 @@ AL_API void *al_realloc(void *p, size_t n) {
   }
   if (q != p) {
     copy_block(q, p, n < have ? n : have);
-    free_locked(AL_H p);
+    /* p passed live_header_of (and the overflow test) above, and the
+     * allocation left its span in use: no second lookup. */
+    if (al_kind(s) == KIND_MINI) al_small_free_checked(h, s, p);
+    else al_large_free(AL_H s, p);
   }
 out:
   AL_UNLOCK();

@@ -79,18 +79,27 @@ al_inline void al_small_push(al_heap *h, span_t *s, unsigned c, unsigned size, a
     al_small_free_slow(AL_H s); /* (the idle page emptying again: nothing to do) */
 }
 
+/* Free p of MiniPage s, which al_small_check (and in the checked build the
+ * overflow test) passed earlier in this call: al_small_free, and realloc when
+ * it moves a block. */
+al_inline void al_small_free_checked(al_heap *h, span_t *s, void *p) {
+  unsigned c = s->cls, size = al_class_size[c];
+  al_block *b = al_small_segment(s, p);
+#ifdef ALLIGATOR_CHECKED
+  al_check_poison((unsigned char *)b, size);
+#endif
+  al_small_push(h, s, c, size, b);
+}
+
 /* Free segment-containing pointer p of MiniPage s.  Returns 0, or an error
  * kind for the caller to report (nothing was changed then). */
 al_inline int al_small_free(al_heap *h, span_t *s, void *p) {
   int err = al_small_check(h, s, p);
   if (al_unlikely(err)) return err;
-  unsigned c = s->cls, size = al_class_size[c];
-  al_block *b = al_small_segment(s, p);
 #ifdef ALLIGATOR_CHECKED
-  if (al_check_overflow_small((unsigned char *)b, size)) return AL_ERR_OVERFLOW;
-  al_check_poison((unsigned char *)b, size);
+  if (al_check_overflow_small((unsigned char *)al_small_segment(s, p), al_class_size[s->cls])) return AL_ERR_OVERFLOW;
 #endif
-  al_small_push(h, s, c, size, b);
+  al_small_free_checked(h, s, p);
   return 0;
 }
 
