@@ -370,7 +370,10 @@ typedef struct al_pages {
 } al_pages;
 
 void *al_small_alloc_slow(AL_HEAP_P unsigned c, int zero);
-/* After a free left s's used count at used_before - 1 (s->used + 1 before). */
+/* Called by al_small_push after the push, s->used already decremented, when
+ * the page was FULL or has just emptied (and is not the idle page emptying
+ * again): its move between the current page, the partial queue, the spares
+ * and the pool. */
 void  al_small_free_slow(AL_HEAP_P span_t *s);
 /* The current page of a class that has none (not in the heap, never written). */
 extern span_t al_no_page;
