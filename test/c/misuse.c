@@ -41,6 +41,7 @@ static const case_t cases[] = {
     {"footer-after-free", "heap corruption", 0},
     {"footer-after-free-last", "heap corruption", 0},
     {"header-after-free", "heap corruption", 0},
+    {"header-of-top", "heap corruption", 0},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -187,6 +188,22 @@ static int run_case(const char *name) {
     if ((q && q < b + n && b < q + n) || (r && r < b + n && b < r + n))
       printf("malloc handed out %p and %p, overlapping the live block %p\n", q, r, b);
     free(guard);
+  } else if (!strcmp(name, "header-of-top")) {
+    /* An overflow of the last block into the header of the free span that
+     * ends the heap (the top: in no bin, split by every request that nothing
+     * else serves), crafted to claim twice its size.  The next request taken
+     * from the top must report it, not trust the size. */
+    char *a = launder(malloc(3 * 2080)), *b = launder(malloc(2 * 2080));
+    static alligator_span_info map[64];
+    size_t n = alligator_heap_map(map, 64);
+    if (n < 2 || n > 64 || map[n - 1].kind != 4 || map[n - 2].kind != 1) return 4; /* no top: nothing to test */
+    uint32_t *head = (uint32_t *)launder((void *)map[n - 2].address);
+    *head += (*head >> 8) << 8;
+    announce((char *)head + 32); /* the top's section, where the report points */
+    char *q = launder(malloc(2 * 2080));
+    if (q && (uintptr_t)q < map[n - 2].address) printf("the top was not used: %p\n", q);
+    free(a);
+    free(b);
   } else {
     fprintf(stderr, "misuse: unknown case %s\n", name);
     return 2;
