@@ -133,7 +133,10 @@ typedef struct alligator_stats {
 void alligator_stats(alligator_stats_t *out);
 
 /* Walk the whole heap and check every invariant.  Returns the number of
- * problems found (0 = consistent); each is passed to report (if not NULL). */
+ * problems found (0 = consistent).  If report is not NULL, it is passed the
+ * first 16 problems' descriptions, then (if there were more) one line
+ * "and N more problems", after the walk, with the heap unlocked: it may
+ * allocate (print, say). */
 typedef void (*al_check_fn)(void *ctx, const char *message);
 int alligator_validate(al_check_fn report, void *ctx);
 

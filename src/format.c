@@ -69,7 +69,7 @@ size_t al_format(char *out, size_t cap, const char *fmt, ...) {
 void al_check_fail(al_check_fn report, void *ctx, int *errors, const char *fmt, ...) {
   (*errors)++;
   if (!report) return;
-  char msg[160];
+  char msg[AL_CHECK_MSG];
   va_list ap;
   va_start(ap, fmt);
   vformat(msg, sizeof msg, fmt, ap);

@@ -496,6 +496,7 @@ size_t al_format(char *out, size_t cap, const char *fmt, ...);
 /* The heap check's one way to fail: count the problem in *errors and pass its
  * description to report.  The macros expect `report`, `ctx` and `int *errors`
  * in scope; the second leaves the function (when going on would mislead). */
+#define AL_CHECK_MSG 160 /* bytes of one problem's description, its NUL included */
 void al_check_fail(al_check_fn report, void *ctx, int *errors, const char *fmt, ...);
 #define AL_CHECK(cond, ...) \
   do { if (!(cond)) al_check_fail(report, ctx, errors, __VA_ARGS__); } while (0)

@@ -19,6 +19,18 @@ static void count(void *ctx, const char *msg) {
   (void)msg;
   problems++;
 }
+/* A report that allocates, as a printf whose stdout has no buffer yet does:
+ * alligator_validate calls it after unlocking the heap.  Before, the first
+ * call waited for the lock forever (a failing model test hung in its dump). */
+static int allocating_reports;
+static void allocating_report(void *ctx, const char *msg) {
+  (void)ctx;
+  char *volatile p = malloc(strlen(msg) + 1);
+  if (p) strcpy(p, msg);
+  free(p);
+  allocating_reports++;
+}
+
 /* Corrupt one field, expect the heap check to report it, put it back. */
 #define EXPECT_CAUGHT(what, field, bad)                                              \
   do {                                                                              \
@@ -26,7 +38,7 @@ static void count(void *ctx, const char *msg) {
     (field) = (bad);                                                                \
     problems = 0;                                                                   \
     int n_ = alligator_validate(count, NULL);                                       \
-    CHECK(n_ > 0 && problems == n_, "validate missed: %s", what);                  \
+    CHECK(n_ > 0 && problems == (n_ <= 16 ? n_ : 17), "validate missed: %s", what); \
     (field) = saved_;                                                               \
     CHECK(alligator_validate(NULL, NULL) == 0, "validate after restoring: %s", what); \
   } while (0)
@@ -53,6 +65,14 @@ static void check_the_check(void) {
   EXPECT_CAUGHT("bin bitmap", H->pool.bin_summary, H->pool.bin_summary ^ 1u);
   EXPECT_CAUGHT("bytes-in-use counter", H->usage.in_use_bytes, H->usage.in_use_bytes + 16);
   EXPECT_CAUGHT("class page counter", H->pages.class_pages[0], H->pages.class_pages[0] + 1);
+  H->usage.in_use_bytes += 16;
+  alarm(20); /* a report that waits for the lock: fail instead of hanging */
+  int found = alligator_validate(allocating_report, NULL);
+  alarm(0);
+  H->usage.in_use_bytes -= 16;
+  CHECK(found > 0 && allocating_reports == found, "a report that allocates: %d problems, %d reports", found,
+        allocating_reports);
+  CHECK(alligator_validate(NULL, NULL) == 0, "validate after a report that allocates");
   free(small);
   free(big);
   free(after);
