@@ -171,3 +171,19 @@ help::
 	@echo "make bench       benchmark Alligator vs dlmalloc/emmalloc/glibc: tables + bench/results/latest.{json,svg}"
 	@echo "make bench-quick every allocator runs every workload (small); checksums must agree; no timing"
 
+
+# ---- repeated workloads with blocks live across the runs (a measurement) ----
+#   make bench-repeat-live   how many of test/c/repeat.h's random mixes grow the
+#                            heap after their second run, Alligator and dlmalloc
+REPEAT_LIVE_CASES := "1 100 100 0" "1 100 98304 0" "1 100 0 8"
+$(BENCH_B)/host/bench-repeat-live-alligator: bench/host/repeat_live.c test/c/repeat.h $(CORE) src/heap_host.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(BENCH_HCFLAGS) -DALLIGATOR_PREFIX -DALLIGATOR_SINGLE_THREADED -Isrc $< $(CORE) src/heap_host.c -o $@
+$(BENCH_B)/host/bench-repeat-live-dlmalloc: bench/host/repeat_live.c test/c/repeat.h $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o
+	$(CC) $(WARN) $(BENCH_HCFLAGS) -DBENCH_DLMALLOC -Ibench/host $< $(BENCH_B)/host/dlmalloc.o $(BENCH_B)/host/shim.o -o $@
+.PHONY: bench-repeat-live
+bench-repeat-live: $(BENCH_B)/host/bench-repeat-live-alligator $(BENCH_B)/host/bench-repeat-live-dlmalloc
+	@for a in alligator dlmalloc; do for c in $(REPEAT_LIVE_CASES); do \
+	  printf '%-10s ' $$a; $(BENCH_B)/host/bench-repeat-live-$$a $$c || exit 1; done; done
+help::
+	@echo "make bench-repeat-live  repeated workloads with blocks kept live: mixes whose heap grows (Alligator, dlmalloc)"
