@@ -46,31 +46,31 @@ al_inline al_block *al_small_segment(span_t *s, const void *p) {
   return (al_block *)(al_section(s) + (size_t)al_segment_of(s->cls, off) * al_class_size[s->cls]);
 }
 
-/* The segment of MiniPage s that p points into, when p lies below the page's
- * bump in a valid class and the segment does not carry the freed mark; else
- * NULL: a pointer past bump or into the header, a broken class, or a block
- * carrying the key (freed, or user data equal to it), which the callers tell
- * apart off the fast path.  The one test both frees, realloc and
- * malloc_usable_size make before they trust p. */
-al_inline al_block *al_small_unmarked(const al_heap *h, span_t *s, const void *p) {
+/* Find the segment of MiniPage s that p points into (*seg): 0 if p lies
+ * below the page's bump in a valid class and the segment does not carry
+ * the freed mark; 1 if p is past bump or in the header, or the class is
+ * broken; 2 if the segment carries the key (freed, or user data equal to
+ * it: the callers tell them apart off the fast path).  The one test both
+ * frees, realloc and malloc_usable_size make before they trust p. */
+enum { AL_SEG_LIVE, AL_SEG_OUTSIDE, AL_SEG_MARKED };
+al_inline int al_small_find(const al_heap *h, span_t *s, const void *p, al_block **seg) {
   unsigned c = s->cls;
   uint32_t off = (uint32_t)((const unsigned char *)p - al_section(s));
-  if (al_unlikely(c >= AL_NCLASSES || off >= s->bump)) return NULL;
+  if (al_unlikely(c >= AL_NCLASSES || off >= s->bump)) return AL_SEG_OUTSIDE;
   al_block *b = (al_block *)(al_section(s) + (size_t)al_segment_of(c, off) * al_class_size[c]);
-  return al_likely(b->key != h->grid.key) ? b : NULL;
+  *seg = b;
+  return al_unlikely(b->key == h->grid.key) ? AL_SEG_MARKED : AL_SEG_LIVE;
 }
 
 /* 0 if p points into a live segment of MiniPage s, else the error kind
  * (free, realloc and malloc_usable_size all ask before trusting p). */
 al_inline int al_small_check(al_heap *h, span_t *s, const void *p) {
-  if (al_unlikely(!al_small_unmarked(h, s, p))) {
-    uint32_t off = (uint32_t)((const unsigned char *)p - al_section(s));
-    if (s->cls >= AL_NCLASSES || off >= s->bump) return AL_ERR_INVALID_POINTER;
-    if (al_small_on_free_list(s, al_small_segment(s, p))) return AL_ERR_DOUBLE_FREE; /* freed */
-  }
+  al_block *b;
+  int found = al_small_find(h, s, p, &b);
+  if (al_unlikely(found == AL_SEG_OUTSIDE)) return AL_ERR_INVALID_POINTER;
+  if (al_unlikely(found == AL_SEG_MARKED) && al_small_on_free_list(s, b)) return AL_ERR_DOUBLE_FREE; /* freed */
 #ifdef ALLIGATOR_CHECKED
   /* p is the segment, or a memalign result: aligned beyond its offset. */
-  al_block *b = al_small_segment(s, p);
   if ((const void *)p != (void *)b &&
       ((uintptr_t)p & (0u - (uintptr_t)p)) <= (uintptr_t)((const unsigned char *)p - (unsigned char *)b))
     return AL_ERR_INVALID_POINTER;
@@ -119,14 +119,14 @@ al_inline int al_small_free(al_heap *h, span_t *s, void *p) {
 }
 
 /* free's fast path (the normal build): p in MiniPage s, freed if
- * al_small_unmarked finds its segment (returns 0); else nothing is changed
+ * al_small_find finds its segment live (returns 0); else nothing is changed
  * and 1 sends the caller to the full path (al_small_free through
  * free_locked), which tells a double free from user data equal to the key
  * and reports a bad pointer.  The page's transitions (it fills a hole in a
  * FULL page, or empties) stay out of line. */
 al_inline int al_small_free_fast(al_heap *h, span_t *s, void *p) {
-  al_block *b = al_small_unmarked(h, s, p);
-  if (al_unlikely(!b)) return 1;
+  al_block *b;
+  if (al_unlikely(al_small_find(h, s, p, &b) != AL_SEG_LIVE)) return 1;
   unsigned c = s->cls;
   al_small_push(h, s, c, al_class_size[c], b);
   return 0;
