@@ -446,13 +446,17 @@ al_inline unsigned char *al_section(span_t *s) { return (unsigned char *)s + AL_
  * and each of its list links lies in the heap and points back at u.  What a
  * span with no previous link must head (a bin, a cache list, nothing for the
  * top) is the caller's check, with the unlink.  The pool's span_trusted and
- * the cache's al_lcache_trusted share it; inline (their hot paths). */
-al_inline int al_free_span_holds(const al_heap *h, uint32_t u, uint32_t n, uint32_t head, uint32_t mask) {
+ * the cache's al_lcache_trusted share it; inline (their hot paths).
+ * `before`: u is the span just before a span whose PREV_FREE was seen, and
+ * n its footer, read there and at most that span's unit: then u + n is that
+ * span, so the bounds, the footer and PREV_FREE hold as read (not tested
+ * again), and only the head and the links are checked. */
+al_inline int al_free_span_holds(const al_heap *h, uint32_t u, uint32_t n, uint32_t head, uint32_t mask, int before) {
   uint32_t end = h->grid.end;
-  if (u >= end || n - 1 >= end - u) return 0;
+  if (!before && (u >= end || n - 1 >= end - u)) return 0;
   span_t *s = al_span(h, u), *next = al_span(h, u + n);
   if ((s->head & mask) != head) return 0;
-  if (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE)) return 0;
+  if (!before && (((uint32_t *)next)[-1] != n || !(next->head & HEAD_PREV_FREE))) return 0;
   uint32_t p = s->prev, x = s->next;
   if (x && (x - 1 >= end || al_span(h, x - 1)->prev != u + 1)) return 0;
   return !p || (p - 1 < end && al_span(h, p - 1)->next == u + 1);

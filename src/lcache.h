@@ -80,8 +80,8 @@ al_inline uint32_t al_lcache_pop(al_heap *h, uint32_t k) {
  * then reads FREE (the exact head is compared: a cached span is never FRESH).
  * 0 (nothing changed) when its metadata does not hold.  Inline: the pool's
  * merge calls it for each cached neighbour. */
-al_inline int al_lcache_trusted(al_heap *h, uint32_t u, uint32_t n, int take) {
-  if (n - 1 >= AL_LCACHE_UNITS || !al_free_span_holds(h, u, n, al_make_head(KIND_CACHED, n, 0), ~0u)) return 0;
+al_inline int al_lcache_trusted(al_heap *h, uint32_t u, uint32_t n, int take, int before) {
+  if (n - 1 >= AL_LCACHE_UNITS || !al_free_span_holds(h, u, n, al_make_head(KIND_CACHED, n, 0), ~0u, before)) return 0;
   span_t *s = al_span(h, u);
   uint32_t p = s->prev, x = s->next;
   if (p) {
@@ -98,6 +98,6 @@ al_inline int al_lcache_trusted(al_heap *h, uint32_t u, uint32_t n, int take) {
   }
   return 1;
 }
-al_inline int al_lcache_unlink(al_heap *h, uint32_t u, uint32_t n) { return al_lcache_trusted(h, u, n, 1); }
+al_inline int al_lcache_unlink(al_heap *h, uint32_t u, uint32_t n, int before) { return al_lcache_trusted(h, u, n, 1, before); }
 
 #endif

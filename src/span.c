@@ -99,13 +99,13 @@ static void bin_insert(AL_HEAP_P uint32_t u, uint32_t units) {
  * PREV_FREE (a free span never follows another); each link lies in the heap
  * and points back at u; a span with no previous link heads its size's bin
  * (the only case that needs the bin index). */
-al_inline int span_trusted(al_heap *h, uint32_t u, uint32_t n, int take) {
-  if (!al_free_span_holds(h, u, n, al_make_head(KIND_FREE, n, 0), ~HEAD_FRESH)) return 0;
+al_inline int span_trusted(al_heap *h, uint32_t u, uint32_t n, int take, int before) {
+  if (!al_free_span_holds(h, u, n, al_make_head(KIND_FREE, n, 0), ~HEAD_FRESH, before)) return 0;
   span_t *s = al_span(h, u);
   uint32_t p = s->prev, x = s->next;
   if (p) {
     if (take) al_span(h, p - 1)->next = x;
-  } else if (u + n == h->grid.end) { /* the top: on no list (a span never links to it) */
+  } else if (!before && u + n == h->grid.end) { /* the top: on no list (a span never links to it; never before another) */
     if (x) return 0;
   } else {
     unsigned b = bin_of(n);
@@ -123,12 +123,12 @@ al_inline int span_trusted(al_heap *h, uint32_t u, uint32_t n, int take) {
   return 1;
 }
 
-static int free_span_ok(AL_HEAP_P uint32_t u, uint32_t n) { return span_trusted(h, u, n, 0); }
-al_inline int bin_take(al_heap *h, uint32_t u, uint32_t n) { return span_trusted(h, u, n, 1); }
+static int free_span_ok(AL_HEAP_P uint32_t u, uint32_t n) { return span_trusted(h, u, n, 0, 0); }
+al_inline int bin_take(al_heap *h, uint32_t u, uint32_t n, int before) { return span_trusted(h, u, n, 1, before); }
 
 /* Unlink a span already checked (free_span_ok). */
 static void bin_remove(AL_HEAP_P uint32_t u, uint32_t units) {
-  int ok = bin_take(h, u, units);
+  int ok = bin_take(h, u, units, 0);
   al_assert(ok);
   (void)ok;
 }
@@ -136,8 +136,8 @@ static void bin_remove(AL_HEAP_P uint32_t u, uint32_t units) {
 /* A free neighbour of a span being freed or grown: out of its bin, or out
  * of the large-span cache; 0 (nothing changed) when its metadata does not
  * hold. */
-al_inline int neighbour_take(al_heap *h, uint32_t u, uint32_t n) {
-  return al_kind(al_span(h, u)) == KIND_CACHED ? al_lcache_unlink(h, u, n) : bin_take(h, u, n);
+al_inline int neighbour_take(al_heap *h, uint32_t u, uint32_t n, int before) {
+  return al_kind(al_span(h, u)) == KIND_CACHED ? al_lcache_unlink(h, u, n, before) : bin_take(h, u, n, before);
 }
 
 /* Report the corruption found at p (glibc's words for it); the operation
@@ -331,7 +331,7 @@ al_inline uint32_t pool_pick(al_heap *h, uint32_t units) {
 al_inline uint32_t take(al_heap *h, uint32_t u, uint32_t units, uint32_t *dirty, int may_grow) {
   uint32_t d = UINT32_MAX;
   if (u != NONE) {
-    if (al_unlikely(!neighbour_take(h, u, al_size(al_span(h, u))))) goto corrupt;
+    if (al_unlikely(!neighbour_take(h, u, al_size(al_span(h, u)), 0))) goto corrupt;
   } else if (!may_grow || (u = grow(AL_H units, &d)) == NONE) {
     return NONE;
   }
@@ -395,7 +395,7 @@ static uint32_t merge(AL_HEAP_P uint32_t *u, uint32_t units) {
   span_t *r = al_span(h, *u + units);
   if (al_kind(r) == KIND_FREE || al_kind(r) == KIND_CACHED) {
     uint32_t rn = al_size(r);
-    if (al_unlikely(!neighbour_take(h, *u + units, rn))) {
+    if (al_unlikely(!neighbour_take(h, *u + units, rn, 0))) {
       pool_corrupt(al_section(r), CORRUPT_FREE);
       return 0;
     }
@@ -403,7 +403,7 @@ static uint32_t merge(AL_HEAP_P uint32_t *u, uint32_t units) {
   }
   if (s->head & HEAD_PREV_FREE) {
     uint32_t ln = ((uint32_t *)s)[-1];
-    if (al_unlikely(ln > *u || !neighbour_take(h, *u - ln, ln))) {
+    if (al_unlikely(ln > *u || !neighbour_take(h, *u - ln, ln, 1))) { /* (its footer, just read) */
       pool_corrupt(al_section(s), CORRUPT_PREV);
       return 0;
     }
@@ -495,7 +495,7 @@ int al_span_extend(AL_HEAP_P uint32_t u, uint32_t units, uint32_t want) {
   }
   /* A free right neighbour is checked once, whether it is taken or not. */
   if ((rk == KIND_FREE || rk == KIND_CACHED) && al_size(rs) >= extra) {
-    if (!neighbour_take(h, r, got = al_size(rs))) {
+    if (!neighbour_take(h, r, got = al_size(rs), 0)) {
       pool_corrupt(al_section(rs), CORRUPT_FREE);
       return 0;
     }
