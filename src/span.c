@@ -403,7 +403,8 @@ static uint32_t merge(AL_HEAP_P uint32_t *u, uint32_t units) {
   }
   if (s->head & HEAD_PREV_FREE) {
     uint32_t ln = ((uint32_t *)s)[-1];
-    if (al_unlikely(ln > *u || !neighbour_take(h, *u - ln, ln, 1))) { /* (its footer, just read) */
+    /* (its footer, just read; built for size, the one full check serves both sides) */
+    if (al_unlikely(ln > *u || !neighbour_take(h, *u - ln, ln, AL_FAST_ENTRY))) {
       pool_corrupt(al_section(s), CORRUPT_PREV);
       return 0;
     }
