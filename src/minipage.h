@@ -54,10 +54,9 @@ al_inline al_block *al_small_segment(span_t *s, const void *p) {
  * frees, realloc and malloc_usable_size make before they trust p. */
 enum { AL_SEG_LIVE, AL_SEG_OUTSIDE, AL_SEG_MARKED };
 al_inline int al_small_find(const al_heap *h, span_t *s, const void *p, al_block **seg) {
-  unsigned c = s->cls;
   uint32_t off = (uint32_t)((const unsigned char *)p - al_section(s));
-  if (al_unlikely(c >= AL_NCLASSES || off >= s->bump)) return AL_SEG_OUTSIDE;
-  al_block *b = (al_block *)(al_section(s) + (size_t)al_segment_of(c, off) * al_class_size[c]);
+  if (al_unlikely(s->cls >= AL_NCLASSES || off >= s->bump)) return AL_SEG_OUTSIDE;
+  al_block *b = al_small_segment(s, p);
   *seg = b;
   return al_unlikely(b->key == h->grid.key) ? AL_SEG_MARKED : AL_SEG_LIVE;
 }
