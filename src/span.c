@@ -350,31 +350,24 @@ uint32_t al_span_take(AL_HEAP_P uint32_t units, uint32_t *dirty) {
   return u == NONE ? NONE : take(h, u, units, dirty, 0);
 }
 
-/* The first `units` units of the top u (which top_fitting found from the END
- * header's PREV_FREE and the footer, so its size, bounds and footer hold by
- * construction): its head and its empty links are checked, the rest stays
- * the top, on no list, its footer where it was.  No bin is touched: about
- * half the cost of a take through the bins. */
-static uint32_t top_split(AL_HEAP_P uint32_t u, uint32_t units, uint32_t *dirty) {
-  uint32_t n = h->grid.end - u;
+/* The first `units` of the top u's n > units units.  top_fitting found u
+ * from the END header's PREV_FREE and the footer before it, so the top is a
+ * span `before` in al_free_span_holds' sense: its head and links are checked
+ * (the top has none), and the rest stays the top, on no list, its footer
+ * where it was.  No bin is touched: about half the cost of a take through
+ * the bins.  (An exact fit takes the shared path.) */
+static uint32_t top_split(AL_HEAP_P uint32_t u, uint32_t n, uint32_t units, uint32_t *dirty) {
   span_t *s = al_span(h, u);
-  if (al_unlikely((s->head & ~HEAD_FRESH) != al_make_head(KIND_FREE, n, 0) || s->next || s->prev)) {
+  if (al_unlikely(!al_free_span_holds(h, u, n, al_make_head(KIND_FREE, n, 0), ~HEAD_FRESH, 1) || s->next || s->prev)) {
     pool_corrupt(al_section(s), CORRUPT_FREE);
     return NONE;
   }
   uint32_t fresh = s->head & HEAD_FRESH;
   *dirty = fresh ? 0 : units;
-  if (n > units) {
-    span_t *t = al_span(h, u + units);
-    t->head = al_make_head(KIND_FREE, n - units, fresh);
-    t->next = t->prev = 0;
-    set_footer(h, u + units, n - units);
-  } else {
-    span_t *end = al_span(h, h->grid.end);
-    end->head &= ~HEAD_PREV_FREE;
-    ((uint32_t *)end)[-1] = 0; /* the footer was in user data */
-    h->pool.free_spans--;
-  }
+  span_t *t = al_span(h, u + units);
+  t->head = al_make_head(KIND_FREE, n - units, fresh);
+  t->next = t->prev = 0;
+  set_footer(h, u + units, n - units);
   h->pool.free_span_units -= units;
   s->head = al_make_head(KIND_FREE, units, fresh);
   return u;
@@ -382,7 +375,8 @@ static uint32_t top_split(AL_HEAP_P uint32_t u, uint32_t units, uint32_t *dirty)
 
 uint32_t al_span_take_top(AL_HEAP_P uint32_t units, uint32_t *dirty, int may_grow) {
   uint32_t u = top_fitting(h, units);
-  if (AL_FAST_ENTRY && u != NONE) return top_split(AL_H u, units, dirty); /* (built for size: the shared path, 229 B less) */
+  /* (built for size, every take has the shared path: top_split is 229 B there) */
+  if (AL_FAST_ENTRY && u != NONE && h->grid.end - u > units) return top_split(AL_H u, h->grid.end - u, units, dirty);
   return take(h, u, units, dirty, may_grow);
 }
 
