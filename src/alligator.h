@@ -134,9 +134,10 @@ void alligator_stats(alligator_stats_t *out);
 
 /* Walk the whole heap and check every invariant.  Returns the number of
  * problems found (0 = consistent).  If report is not NULL, it is passed the
- * first 16 problems' descriptions, then (if there were more) one line
- * "and N more problems", after the walk, with the heap unlocked: it may
- * allocate (print, say). */
+ * first ALLIGATOR_VALIDATE_REPORTS problems' descriptions, then (if there
+ * were more) one line "and N more problems", after the walk, with the heap
+ * unlocked: it may allocate (print, say). */
+#define ALLIGATOR_VALIDATE_REPORTS 16
 typedef void (*al_check_fn)(void *ctx, const char *message);
 int alligator_validate(al_check_fn report, void *ctx);
 

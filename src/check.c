@@ -145,15 +145,14 @@ static int validate(AL_HEAP_P al_check_fn report, void *ctx) {
  * during the walk are held here first.  A report that allocates (a printf
  * whose stdout has no buffer yet does) would otherwise wait for the lock
  * forever with threads, or change the heap under the walk without. */
-#define HELD 16
 typedef struct {
   unsigned n;
-  char msg[HELD][AL_CHECK_MSG];
+  char msg[ALLIGATOR_VALIDATE_REPORTS][AL_CHECK_MSG];
 } held_t;
 
 static void hold(void *ctx, const char *msg) {
   held_t *k = ctx;
-  if (k->n < HELD) al_format(k->msg[k->n], AL_CHECK_MSG, "%s", msg);
+  if (k->n < ALLIGATOR_VALIDATE_REPORTS) al_format(k->msg[k->n], AL_CHECK_MSG, "%s", msg);
   k->n++;
 }
 
@@ -163,10 +162,10 @@ int alligator_validate(al_check_fn report, void *ctx) {
   held_t k;
   k.n = 0;
   int count = validate(AL_H hold, &k);
-  for (unsigned i = 0; i < k.n && i < HELD; i++) report(ctx, k.msg[i]);
-  if (k.n > HELD) {
+  for (unsigned i = 0; i < k.n && i < ALLIGATOR_VALIDATE_REPORTS; i++) report(ctx, k.msg[i]);
+  if (k.n > ALLIGATOR_VALIDATE_REPORTS) {
     char more[64];
-    al_format(more, sizeof more, "and %u more problems", k.n - HELD);
+    al_format(more, sizeof more, "and %u more problems", k.n - ALLIGATOR_VALIDATE_REPORTS);
     report(ctx, more);
   }
   return count;

@@ -38,7 +38,8 @@ static void allocating_report(void *ctx, const char *msg) {
     (field) = (bad);                                                                \
     problems = 0;                                                                   \
     int n_ = alligator_validate(count, NULL);                                       \
-    CHECK(n_ > 0 && problems == (n_ <= 16 ? n_ : 17), "validate missed: %s", what); \
+    CHECK(n_ > 0 && problems == (n_ <= ALLIGATOR_VALIDATE_REPORTS ? n_ : ALLIGATOR_VALIDATE_REPORTS + 1), \
+          "validate missed: %s", what);                                            \
     (field) = saved_;                                                               \
     CHECK(alligator_validate(NULL, NULL) == 0, "validate after restoring: %s", what); \
   } while (0)
