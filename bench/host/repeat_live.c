@@ -16,60 +16,52 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../../test/c/repeat.h"
 #ifdef BENCH_DLMALLOC
 #include "shim.h"
 void *dlmalloc(size_t n);
 void dlfree(void *p);
 void *dlrealloc(void *p, size_t n);
-#define A_MALLOC dlmalloc
-#define A_FREE dlfree
-#define A_REALLOC dlrealloc
+#define REPEAT_MALLOC dlmalloc
+#define REPEAT_FREE dlfree
+#define REPEAT_REALLOC dlrealloc
 static size_t heap_bytes(void) { return bench_shim_heap_bytes(); }
 #else
 #include "alligator.h"
-#define A_MALLOC alligator_malloc
-#define A_FREE alligator_free
-#define A_REALLOC alligator_realloc
+#define REPEAT_MALLOC alligator_malloc
+#define REPEAT_FREE alligator_free
+#define REPEAT_REALLOC alligator_realloc
 static size_t heap_bytes(void) {
   alligator_stats_t st;
   alligator_stats(&st);
   return st.heap_bytes;
 }
 #endif
+#include "../../test/c/repeat.h"
 
-/* 1 if the heap grew after run 2. */
-static int run_mix(const repeat_mix *m, size_t live_bytes, unsigned kept) {
-  void *live = live_bytes ? A_MALLOC(live_bytes) : NULL, *keep[64] = {0};
-  size_t heap[REPEAT_RUNS + 1];
-  for (unsigned run = 1; run <= REPEAT_RUNS; run++) {
-    repeat_rng = 0x9E3779B97F4A7C15ull ^ m->seed;
-    for (uint32_t step = 0; step < m->steps; step++) {
-      void **s = &repeat_slot[repeat_next() % m->slots];
-      if (*s && m->realloc_pm && repeat_next() % 1000 < m->realloc_pm) {
-        void *q = A_REALLOC(*s, repeat_size(m));
-        if (q) *s = q;
-      } else if (*s) {
-        A_FREE(*s);
-        *s = NULL;
-      } else {
-        *s = A_MALLOC(repeat_size(m));
+/* The blocks run 1 keeps: one at each of `kept` evenly spaced steps. */
+static const repeat_mix *keep_mix;
+static unsigned kept;
+static void *keep[64];
+static void keep_some(uint32_t step) {
+  if (kept && step && step % (keep_mix->steps / (kept + 1) + 1) == 0)
+    for (unsigned k = 0; k < kept; k++)
+      if (!keep[k]) {
+        keep[k] = REPEAT_MALLOC(repeat_size(keep_mix));
+        break;
       }
-      if (run == 1 && kept && step && step % (m->steps / (kept + 1) + 1) == 0)
-        for (unsigned k = 0; k < kept; k++)
-          if (!keep[k]) {
-            keep[k] = A_MALLOC(repeat_size(m));
-            break;
-          }
-    }
-    for (uint32_t i = 0; i < REPEAT_SLOTS; i++) {
-      A_FREE(repeat_slot[i]);
-      repeat_slot[i] = NULL;
-    }
+}
+
+/* 1 if the heap grew after run 2, 2 if an allocation failed. */
+static int run_mix(const repeat_mix *m, size_t live_bytes) {
+  void *live = live_bytes ? REPEAT_MALLOC(live_bytes) : NULL;
+  size_t heap[REPEAT_RUNS + 1];
+  keep_mix = m;
+  for (unsigned run = 1; run <= REPEAT_RUNS; run++) {
+    if (repeat_run_mix_then(m, run == 1 ? keep_some : NULL)) return 2;
     heap[run] = heap_bytes();
   }
-  for (unsigned k = 0; k < 64; k++) A_FREE(keep[k]);
-  A_FREE(live);
+  for (unsigned k = 0; k < 64; k++) REPEAT_FREE(keep[k]);
+  REPEAT_FREE(live);
   for (unsigned run = 3; run <= REPEAT_RUNS; run++)
     if (heap[run] != heap[2]) return 1;
   return 0;
@@ -80,7 +72,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s FIRST LAST LIVE_BYTES KEPT\n", argv[0]);
     return 2;
   }
-  unsigned first = (unsigned)atoi(argv[1]), last = (unsigned)atoi(argv[2]), kept = (unsigned)atoi(argv[4]);
+  unsigned first = (unsigned)atoi(argv[1]), last = (unsigned)atoi(argv[2]);
+  kept = (unsigned)atoi(argv[4]);
   size_t live = (size_t)atol(argv[3]);
   if (kept > 64) kept = 64;
   unsigned grew = 0, mixes = 0;
@@ -88,7 +81,7 @@ int main(int argc, char **argv) {
     repeat_mix m;
     repeat_random_mix(seed, &m);
     pid_t pid = fork();
-    if (pid == 0) _exit(run_mix(&m, live, kept));
+    if (pid == 0) _exit(run_mix(&m, live));
     int status = 0;
     if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) > 1) return 1;
     grew += WEXITSTATUS(status);

@@ -32,6 +32,13 @@ typedef struct {
   uint32_t seed, slots, steps, lo, hi, big_pm, big_lo, big_hi, realloc_pm;
 } repeat_mix;
 
+/* The allocator a mix calls (bench/host/repeat_live.c names others). */
+#ifndef REPEAT_MALLOC
+#define REPEAT_MALLOC malloc
+#define REPEAT_FREE free
+#define REPEAT_REALLOC realloc
+#endif
+
 #define REPEAT_MIX_(name, seed, slots, steps, slo, shi, lpm, llo, lhi, rpm) \
   {name, seed, slots, steps, slo, shi, lpm, llo, lhi, rpm},
 static const repeat_mix repeat_mixes[] = {REPEAT_MIXES(REPEAT_MIX_)};
@@ -53,29 +60,34 @@ static size_t repeat_size(const repeat_mix *m) {
   return m->lo + repeat_next() % (m->hi - m->lo + 1);
 }
 
-/* One run of mix m.  Returns 0, or -1 if an allocation failed. */
-static int repeat_run_mix(const repeat_mix *m) {
+/* One run of mix m; after each step, after_step (if not NULL) is passed the
+ * step's number.  Returns 0, or -1 if an allocation failed. */
+static inline int repeat_run_mix_then(const repeat_mix *m, void (*after_step)(uint32_t step)) {
   int failed = m->slots > REPEAT_SLOTS;
   repeat_rng = 0x9E3779B97F4A7C15ull ^ m->seed;
   for (uint32_t step = 0; step < m->steps && !failed; step++) {
     void **s = &repeat_slot[repeat_next() % m->slots];
     if (*s && m->realloc_pm && repeat_next() % 1000 < m->realloc_pm) {
-      void *q = realloc(*s, repeat_size(m));
+      void *q = REPEAT_REALLOC(*s, repeat_size(m));
       if (q) *s = q;
       else failed = 1;
     } else if (*s) {
-      free(*s);
+      REPEAT_FREE(*s);
       *s = NULL;
     } else {
-      failed = !(*s = malloc(repeat_size(m)));
+      failed = !(*s = REPEAT_MALLOC(repeat_size(m)));
     }
+    if (after_step) after_step(step);
   }
   for (uint32_t i = 0; i < REPEAT_SLOTS; i++) {
-    free(repeat_slot[i]);
+    REPEAT_FREE(repeat_slot[i]);
     repeat_slot[i] = NULL;
   }
   return failed ? -1 : 0;
 }
+
+/* One run of mix m.  Returns 0, or -1 if an allocation failed. */
+static inline int repeat_run_mix(const repeat_mix *m) { return repeat_run_mix_then(m, NULL); }
 
 /* One run of the mix with index mix (< REPEAT_NMIXES), or -1. */
 static inline int repeat_run(unsigned mix) {
