@@ -23,7 +23,7 @@ const ROOT = path.resolve(__dirname, '..');
 // call is one callgrind dump).  The timed runs use --scale (default 1).
 const INSTR_SCALE = {
   random_actions: 0.075, random_actions_realloc: 0.075, small_churn: 0.1, growth: 0.05,
-  class_sweep: 0.01, fragmentation: 0.083, json: 0.02, adv_dlmalloc: 0.17, adv_emmalloc: 0.1, adv_alligator: 0.2,
+  class_sweep: 0.01, fragmentation: 0.25, json: 0.02, adv_dlmalloc: 0.17, adv_emmalloc: 0.1, adv_alligator: 0.2,
 };
 const QUICK_SCALE = 0.1;
 
